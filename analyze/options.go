@@ -1,0 +1,51 @@
+package analyze
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// Options tunes Walk.
+type Options struct {
+	// Concurrency bounds how many layers are decompressed at once; 0 means GOMAXPROCS.
+	Concurrency int
+	// Capture, when set, is asked for every regular file; when it answers ok the
+	// file's contents are kept in memory if they fit in limit bytes.
+	Capture func(path string) (limit int64, ok bool)
+	// MaxUncompressed refuses images whose layers expand to more than this many
+	// tar bytes in total (a gzip-bomb guard); 0 means no limit.
+	MaxUncompressed int64
+	// StoredUncompressed says the source keeps layers as plain tar (an
+	// uncompressed docker-archive): the walk reads them through Uncompressed
+	// and never asks for the compressed digest, which would recompress them.
+	StoredUncompressed bool
+	// NoHash skips hashing file contents (metadata-only rewrites then go undetected).
+	NoHash bool
+	// Progress, when set, is called as layers are read. It is called from the
+	// walking goroutines and must be safe for concurrent use.
+	Progress func(Progress)
+}
+
+// Progress is a snapshot of a walk in flight.
+type Progress struct {
+	Layers     int   // layers in the image
+	LayersDone int   // layers fully indexed
+	BytesRead  int64 // stored (compressed) bytes read so far
+	BytesTotal int64 // stored bytes of all layers, when known (else 0)
+}
+
+// DefaultOptions returns the options Walk uses when given a zero Options.
+func DefaultOptions() Options {
+	return Options{Concurrency: runtime.GOMAXPROCS(0)}
+}
+
+// Validate reports options that cannot work.
+func (o Options) Validate() error {
+	if o.Concurrency < 0 {
+		return fmt.Errorf("concurrency must not be negative, got %d", o.Concurrency)
+	}
+	if o.MaxUncompressed < 0 {
+		return fmt.Errorf("max uncompressed size must not be negative, got %d", o.MaxUncompressed)
+	}
+	return nil
+}
