@@ -42,7 +42,9 @@ func Text(path, content string) Entry { return Entry{Path: path, Content: []byte
 func Dir(path string) Entry { return Entry{Path: path, Type: tar.TypeDir} }
 
 // Symlink returns a symbolic-link entry.
-func Symlink(path, target string) Entry { return Entry{Path: path, Type: tar.TypeSymlink, Link: target} }
+func Symlink(path, target string) Entry {
+	return Entry{Path: path, Type: tar.TypeSymlink, Link: target}
+}
 
 // Hardlink returns a hard-link entry.
 func Hardlink(path, target string) Entry { return Entry{Path: path, Type: tar.TypeLink, Link: target} }
