@@ -97,6 +97,7 @@ type Layer struct {
 	Entries        []Entry           // every tar entry, in tar order
 	Captured       map[string][]byte // contents of files asked for by Options.Capture
 	Oversized      []string          // paths asked for by Options.Capture but larger than their cap
+	Prefixes       map[string][]byte // leading bytes of files asked for by Options.CapturePrefix
 	History        v1.History        // the non-empty history entry that created the layer
 	HasHistory     bool              // false when the config has fewer non-empty history entries than layers
 }

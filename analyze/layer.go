@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"archive/tar"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -121,9 +122,23 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 				if capture {
 					l.Oversized = append(l.Oversized, p)
 				}
+				var body io.Reader = tr
+				if opts.CapturePrefix != nil {
+					if n, ok := opts.CapturePrefix(p); ok && n > 0 {
+						prefix, err := readAllN(tr, min(n, hdr.Size))
+						if err != nil {
+							return Layer{}, fmt.Errorf("reading %s: %w", p, err)
+						}
+						if l.Prefixes == nil {
+							l.Prefixes = make(map[string][]byte)
+						}
+						l.Prefixes[p] = prefix
+						body = io.MultiReader(bytes.NewReader(prefix), tr)
+					}
+				}
 				if !opts.NoHash {
 					h := xxhash.New()
-					if _, err := io.CopyBuffer(h, tr, buf); err != nil {
+					if _, err := io.CopyBuffer(h, body, buf); err != nil {
 						return Layer{}, fmt.Errorf("reading %s: %w", p, err)
 					}
 					e.Hash = h.Sum64()

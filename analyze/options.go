@@ -12,6 +12,10 @@ type Options struct {
 	// Capture, when set, is asked for every regular file; when it answers ok the
 	// file's contents are kept in memory if they fit in limit bytes.
 	Capture func(path string) (limit int64, ok bool)
+	// CapturePrefix, when set, is asked for every regular file; when it
+	// answers ok the first n bytes are kept (whatever the file's size), for
+	// readers of headers such as ELF's.
+	CapturePrefix func(path string) (n int64, ok bool)
 	// MaxUncompressed refuses images whose layers expand to more than this many
 	// tar bytes in total (a gzip-bomb guard); 0 means no limit.
 	MaxUncompressed int64
