@@ -1,0 +1,70 @@
+package node
+
+import (
+	"path"
+	"strings"
+)
+
+// Size caps for captured files.
+const (
+	// LockfileLimit caps lockfiles (package-lock.json, yarn.lock, ...).
+	LockfileLimit = 32 << 20
+	// PackageJSONLimit caps package.json files.
+	PackageJSONLimit = 1 << 20
+)
+
+// inCache reports whether p is inside a package-manager cache or store,
+// whose package.json files describe no installed package.
+func inCache(p string) bool {
+	for _, m := range [...]string{
+		"/.npm/", "/_cacache/", "/.cache/", "/.yarn/cache/", "/.yarn/berry/",
+		"/.yarn/unplugged/", "/.pnpm-store/", "/pnpm/store/", "/.node-gyp/",
+		"/.local/share/pnpm/", "/.bun/install/cache/",
+	} {
+		if strings.Contains(p, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// Lockfile base names a project root may hold.
+const (
+	packageJSON     = "package.json"
+	packageLockJSON = "package-lock.json"
+	shrinkwrapJSON  = "npm-shrinkwrap.json"
+	hiddenNpmLock   = ".package-lock.json"
+	yarnLock        = "yarn.lock"
+	pnpmLock        = "pnpm-lock.yaml"
+	hiddenPnpmLock  = "lock.yaml"
+)
+
+// Capture reports whether the file at p (absolute, cleaned) is one the node
+// analysis reads, and the most bytes worth capturing.
+func Capture(p string) (limit int64, ok bool) {
+	if !strings.HasPrefix(p, "/") || inCache(p) {
+		return 0, false
+	}
+	dir, base := path.Split(p)
+	dir = path.Clean(dir)
+	switch base {
+	case packageJSON:
+		return PackageJSONLimit, true
+	case packageLockJSON, shrinkwrapJSON, yarnLock, pnpmLock:
+		// Lockfiles shipped inside installed packages describe nothing
+		// that is installed here.
+		if hasNodeModules(dir) {
+			return 0, false
+		}
+		return LockfileLimit, true
+	case hiddenNpmLock:
+		if path.Base(dir) == nodeModules && !hasNodeModules(path.Dir(dir)) {
+			return LockfileLimit, true
+		}
+	case hiddenPnpmLock:
+		if path.Base(dir) == ".pnpm" && path.Base(path.Dir(dir)) == nodeModules && !hasNodeModules(path.Dir(path.Dir(dir))) {
+			return LockfileLimit, true
+		}
+	}
+	return 0, false
+}
