@@ -15,6 +15,11 @@ var (
 	zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 )
 
+// maxZstdWindow is the largest zstd window accepted: the reference zstd
+// decoder's default limit (window log 27). The decoder allocates the window
+// a frame header declares, so without it a 40-byte layer could claim 512 MiB.
+const maxZstdWindow = 128 << 20
+
 // decompress sniffs the stored stream and returns the tar stream inside it:
 // gzip and zstd are decoded with klauspost/compress, anything else is taken
 // to be a plain tar. Media types are not trusted; the bytes decide.
@@ -32,7 +37,8 @@ func decompress(r io.Reader) (io.ReadCloser, error) {
 		}
 		return zr, nil
 	case bytes.HasPrefix(head, zstdMagic):
-		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(maxZstdWindow))
 		if err != nil {
 			return nil, fmt.Errorf("opening zstd stream: %w", err)
 		}

@@ -12,7 +12,8 @@ import (
 //   - a whiteout counts the size of what it deletes only when the deleted
 //     path was, in the stacked tree below, a directory whose latest payload
 //     came from an explicit directory entry; deleting a file counts 0;
-//   - opaque-directory markers are ignored;
+//   - opaque-directory markers are ignored, but other ".wh..wh.*" names
+//     (AUFS bookkeeping) are whiteouts to dive, of a path usually missing;
 //   - a whiteout whose target does not exist below ends dive's visit of that
 //     layer: the layer's remaining leaves (in name order) are not counted,
 //     and the path is left with a minimum size of -1 in the score.
@@ -52,14 +53,31 @@ func (n *dnode) child(name string) *dnode {
 }
 
 // addPath mirrors dive's FileTree.AddPath: intermediate nodes are created
-// with an empty payload and the final node's payload is replaced.
+// with an empty payload and the final node's payload is replaced. Like dive,
+// it gives up silently at a missing component named ".wh..wh..*" (the
+// opaque marker), while any other ".wh."-prefixed name becomes a node that
+// later passes read as a whiteout.
 func (n *dnode) addPath(p string, size int64, isDir bool) {
+	names := splitPath(p)
+	if len(names) == 0 {
+		return // dive never sets a payload on the root
+	}
 	cur := n
-	for _, name := range splitPath(p) {
-		cur = cur.child(name)
+	for _, name := range names {
+		c := cur.children[name]
+		if c == nil {
+			if strings.HasPrefix(name, diveHiddenPrefix) {
+				return
+			}
+			c = cur.child(name)
+		}
+		cur = c
 	}
 	cur.size, cur.isDir = size, isDir
 }
+
+// diveHiddenPrefix is the name prefix dive's AddPath refuses to create.
+const diveHiddenPrefix = ".wh..wh.."
 
 func (n *dnode) get(p string) *dnode {
 	cur := n
@@ -115,35 +133,29 @@ func (n *dnode) visit(prefix string, fn func(path, name string, node *dnode) boo
 	return true
 }
 
-// diveTree builds the tree dive builds for one layer.
+// diveTree builds the tree dive builds for one layer: dive adds every tar
+// entry under its own (cleaned) name, so markers are turned back into the
+// names they had in the tar.
 func diveTree(entries []Entry) *dnode {
 	root := &dnode{}
 	for _, e := range entries {
-		switch e.Type {
-		case TypeOpaque:
-			// dive creates the parents of the marker, never the marker.
-			cur := root
-			for _, name := range splitPath(e.Path) {
-				cur = cur.child(name)
-			}
-		case TypeMeta:
-			dir, base := splitDirBase(e.Path)
-			if strings.HasPrefix(base, metaPrefix) {
-				cur := root
-				for _, name := range splitPath(dir) {
-					cur = cur.child(name)
-				}
-				continue
-			}
-			root.addPath(e.Path, e.Size, false)
-		case TypeWhiteout:
-			dir, base := splitDirBase(e.Path)
-			root.addPath(dir+"/"+whiteoutPrefix+base, e.Size, false)
-		default:
-			root.addPath(e.Path, e.Size, e.Type == TypeDir)
-		}
+		root.addPath(diveName(e), e.Size, e.Mode.IsDir())
 	}
 	return root
+}
+
+// diveName returns the cleaned tar name of e, undoing the marker
+// classification of readLayer.
+func diveName(e Entry) string {
+	switch e.Type {
+	case TypeWhiteout:
+		dir, base := splitDirBase(e.Path)
+		return dir + "/" + whiteoutPrefix + base
+	case TypeOpaque:
+		return strings.TrimSuffix(e.Path, "/") + "/" + opaqueMarker
+	default:
+		return e.Path
+	}
 }
 
 func splitDirBase(p string) (string, string) {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -21,47 +22,65 @@ func newBufPool() *bufPool {
 }
 
 // ReadLayer indexes one uncompressed layer tar stream. It reads r to its end
-// and keeps no contents except files that opts.Capture asks for.
+// and keeps no contents except files that opts.Capture asks for;
+// opts.MaxUncompressed bounds the bytes it reads.
 func ReadLayer(ctx context.Context, r io.Reader, opts Options) (Layer, error) {
-	return readLayer(ctx, r, opts, newBufPool(), nil)
+	return readLayer(ctx, r, opts, newBufPool(), newByteBudget(opts.MaxUncompressed))
 }
 
-// byteBudget is a shared limit on uncompressed bytes across layers.
+// byteBudget is a shared limit on uncompressed bytes across layers. It is
+// charged with every byte read from the decompressed streams (tar headers,
+// contents, padding and trailing data alike), so no part of a stream can
+// expand unchecked.
 type byteBudget struct {
-	mu    sync.Mutex
-	left  int64
+	left  atomic.Int64
 	limit int64
 }
 
-func (b *byteBudget) take(n int64) error {
-	if b == nil {
+// newByteBudget returns a budget of limit bytes, or nil (no limit) for 0.
+func newByteBudget(limit int64) *byteBudget {
+	if limit <= 0 {
 		return nil
 	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.left -= n
-	if b.left < 0 {
-		return fmt.Errorf("image expands past the %d-byte uncompressed limit", b.limit)
+	b := &byteBudget{limit: limit}
+	b.left.Store(limit)
+	return b
+}
+
+// take charges n bytes that were read.
+func (b *byteBudget) take(n int64) error {
+	if b == nil || n == 0 {
+		return nil
+	}
+	if b.left.Add(-n) < 0 {
+		return b.exceeded()
 	}
 	return nil
+}
+
+// fits reports early, before reading, that n more bytes cannot fit.
+func (b *byteBudget) fits(n int64) error {
+	if b == nil || n <= b.left.Load() {
+		return nil
+	}
+	return b.exceeded()
+}
+
+func (b *byteBudget) exceeded() error {
+	return fmt.Errorf("image expands past the %d-byte uncompressed limit: %w", b.limit, ErrTooLarge)
 }
 
 // ErrTooLarge is returned when an image expands past Options.MaxUncompressed.
 var ErrTooLarge = errors.New("uncompressed size limit exceeded")
 
 func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, budget *byteBudget) (Layer, error) {
-	cr := &countingReader{r: r}
+	cr := &guardReader{ctx: ctx, r: r, budget: budget}
 	tr := tar.NewReader(cr)
 	var l Layer
 	bufp := pool.p.Get().(*[]byte)
 	defer pool.p.Put(bufp)
 	buf := *bufp
 	for n := 0; ; n++ {
-		if n&255 == 0 {
-			if err := ctx.Err(); err != nil {
-				return Layer{}, err
-			}
-		}
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			break
@@ -69,9 +88,15 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 		if err != nil {
 			return Layer{}, fmt.Errorf("reading tar entry %d: %w", n, err)
 		}
+		if hdr.Typeflag == tar.TypeXGlobalHeader {
+			continue // PAX global metadata, not a file (containerd ignores it too)
+		}
 		p := CleanPath(hdr.Name)
 		if p == "/" {
 			continue // the root itself; dive skips it too
+		}
+		if hdr.Size > math.MaxInt64-l.Size {
+			return Layer{}, fmt.Errorf("reading %s: entry sizes overflow the layer size", p)
 		}
 		e := Entry{
 			Path: p,
@@ -97,9 +122,14 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 				e.Type = TypeOther
 			}
 		}
+		if e.Status != Marker {
+			// An earlier copy of p in this layer is shadowed: drop what was kept of it.
+			delete(l.Captured, p)
+			delete(l.Prefixes, p)
+		}
 		if e.Type == TypeFile {
-			if err := budget.take(hdr.Size); err != nil {
-				return Layer{}, fmt.Errorf("reading %s: %w: %w", p, ErrTooLarge, err)
+			if err := budget.fits(hdr.Size); err != nil {
+				return Layer{}, fmt.Errorf("reading %s: %w", p, err)
 			}
 			limit, capture := int64(0), false
 			if opts.Capture != nil {
@@ -176,14 +206,24 @@ func clampID(id int) uint32 {
 	}
 }
 
-// countingReader counts bytes passed through it.
-type countingReader struct {
-	r io.Reader
-	n int64
+// guardReader counts the bytes of a decompressed layer stream, charges them
+// to the budget, and stops the read as soon as ctx is done, even in the
+// middle of a large file.
+type guardReader struct {
+	ctx    context.Context
+	r      io.Reader
+	budget *byteBudget
+	n      int64
 }
 
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
+func (g *guardReader) Read(p []byte) (int, error) {
+	if err := g.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := g.r.Read(p)
+	g.n += int64(n)
+	if berr := g.budget.take(int64(n)); berr != nil {
+		return n, berr
+	}
 	return n, err
 }

@@ -19,7 +19,7 @@ type LayerStats struct {
 	BytesAdded    int64 // bytes of added files
 	FilesModified int   // paths that replaced a lower version
 	BytesModified int64 // bytes of the replacing versions
-	FilesRemoved  int   // lower files deleted by this layer's whiteouts and opaque dirs
+	FilesRemoved  int   // lower files deleted by this layer's whiteouts, opaque dirs or dir→file replacements
 	BytesRemoved  int64 // bytes of those lower files
 	HiddenBytes   int64 // bytes of this layer's entries not visible in the final image
 	HiddenFiles   int   // entries of this layer not visible in the final image
@@ -97,18 +97,20 @@ func merge(ix *Index) {
 					e.Change = Modified
 					ix.noteRewrite(li, int(n.ref.Layer), prev, e)
 				}
-				if e.Type != TypeDir && len(n.children) > 0 {
-					for name, c := range n.children {
-						remove(c)
-						delete(n.children, name)
-					}
+			}
+			if e.Type != TypeDir && len(n.children) > 0 {
+				// A non-directory replaces a directory, explicit or implied:
+				// everything below it goes.
+				for name, c := range n.children {
+					remove(c)
+					delete(n.children, name)
 				}
 			}
 			n.ref, n.set = Ref{Layer: int32(li), Entry: int32(ei)}, true
 		}
 		for _, e := range l.Entries {
-			if e.Status == Marker || e.Type == TypeDir {
-				continue
+			if e.Status == Marker || e.Status == Shadowed || e.Type == TypeDir {
+				continue // a shadowed copy is no path of its own; its bytes are hidden
 			}
 			if e.Change == Modified {
 				st.FilesModified++

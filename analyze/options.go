@@ -19,9 +19,11 @@ type Options struct {
 	// MaxUncompressed refuses images whose layers expand to more than this many
 	// tar bytes in total (a gzip-bomb guard); 0 means no limit.
 	MaxUncompressed int64
-	// StoredUncompressed says the source keeps layers as plain tar (an
-	// uncompressed docker-archive): the walk reads them through Uncompressed
-	// and never asks for the compressed digest, which would recompress them.
+	// StoredUncompressed says layers are best read through Uncompressed and
+	// their compressed digests are costly (docker archives: see
+	// source.Info.ReadUncompressed). The walk then never asks for a layer's
+	// digest and reports its diff ID instead; the stored size comes from an
+	// optional StoredSize() int64 method, else it is the tar size.
 	StoredUncompressed bool
 	// NoHash skips hashing file contents (metadata-only rewrites then go undetected).
 	NoHash bool

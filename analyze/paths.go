@@ -20,6 +20,10 @@ func CleanPath(name string) string {
 // classify splits a cleaned path into its entry type when it is a whiteout
 // marker, returning the path the marker acts on.
 func classify(p string) (EntryType, string, bool) {
+	if strings.HasPrefix(p, "/"+metaPrefix) && p != "/"+opaqueMarker {
+		// AUFS bookkeeping (/.wh..wh.aufs, /.wh..wh.plnk/…): docker skips it all.
+		return TypeMeta, p, true
+	}
 	dir, base := path.Split(p)
 	if !strings.HasPrefix(base, whiteoutPrefix) {
 		return 0, p, false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"sync/atomic"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -29,10 +30,7 @@ func Walk(ctx context.Context, img v1.Image, opts Options) (*Index, error) {
 		return nil, fmt.Errorf("listing layers: %w", err)
 	}
 	ix := &Index{Config: cfg, Layers: make([]Layer, len(layers)), History: cfg.History}
-	var budget *byteBudget
-	if opts.MaxUncompressed > 0 {
-		budget = &byteBudget{left: opts.MaxUncompressed, limit: opts.MaxUncompressed}
-	}
+	budget := newByteBudget(opts.MaxUncompressed)
 	meta := make([]layerMeta, len(layers))
 	var total int64
 	for i, l := range layers {
@@ -41,7 +39,9 @@ func Walk(ctx context.Context, img v1.Image, opts Options) (*Index, error) {
 			return nil, err
 		}
 		meta[i] = m
-		total += m.size
+		if !opts.StoredUncompressed {
+			total += m.size // progress counts stored bytes only when it reads them
+		}
 	}
 	tr := &tracker{opts: opts, layers: len(layers), total: total}
 	pool := newBufPool()
@@ -64,10 +64,21 @@ func Walk(ctx context.Context, img v1.Image, opts Options) (*Index, error) {
 		}
 		return nil, err
 	}
+	var sum int64
+	for i := range ix.Layers {
+		if ix.Layers[i].Size > math.MaxInt64-sum {
+			return nil, fmt.Errorf("reading layer %d (%s): entry sizes overflow the image size", i, shortHash(meta[i].id))
+		}
+		sum += ix.Layers[i].Size
+	}
 	attachHistory(ix)
 	merge(ix)
 	return ix, nil
 }
+
+// storedSizer is implemented by layers that know their stored blob size
+// without hashing or recompressing it (docker archives read in place).
+type storedSizer interface{ StoredSize() int64 }
 
 type layerMeta struct {
 	digest, diffID v1.Hash
@@ -89,6 +100,9 @@ func describe(l v1.Layer, i int, cfg *v1.ConfigFile, storedUncompressed bool) (l
 		m.mediaType = string(mt)
 	}
 	if storedUncompressed {
+		if s, ok := l.(storedSizer); ok {
+			m.size = s.StoredSize()
+		}
 		return m, nil
 	}
 	if m.digest, err = l.Digest(); err != nil {

@@ -1,0 +1,72 @@
+package analyze
+
+import (
+	"testing"
+)
+
+// TestDiveSyntheticTrees replays dive's own efficiency unit tests
+// (dive/filetree/efficiency_test.go): trees built with AddPath, so parent
+// directories are implied and a deleted directory counts nothing.
+func TestDiveSyntheticTrees(t *testing.T) {
+	f := func(p string, size int64) Entry { return Entry{Path: p, Size: size, Type: TypeFile} }
+	cases := []struct {
+		name        string
+		layers      [][]Entry
+		efficiency  float64
+		inefficient []Inefficiency
+	}{
+		{
+			name: "nginx",
+			layers: [][]Entry{
+				{f("/etc/nginx/nginx.conf", 2000), f("/etc/nginx/public", 3000)},
+				{f("/etc/nginx/nginx.conf", 5000), f("/etc/athing", 10000)},
+				{{Path: "/etc/nginx", Type: TypeWhiteout, Status: Marker, Change: Removal}},
+			},
+			efficiency:  0.75,
+			inefficient: []Inefficiency{{Path: "/etc/nginx/nginx.conf", Count: 2, CumulativeSize: 7000}},
+		},
+		{
+			name:       "scratch",
+			layers:     [][]Entry{{f("/nothing", 0)}, nil, nil},
+			efficiency: 1,
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ix := &Index{}
+			for _, es := range c.layers {
+				l := Layer{Entries: es}
+				for _, e := range es {
+					l.Size += e.Size
+				}
+				ix.Layers = append(ix.Layers, l)
+			}
+			merge(ix)
+			checkInvariants(t, ix)
+			m := Dive(ix)
+			if m.Efficiency != c.efficiency {
+				t.Errorf("efficiency %v, want %v", m.Efficiency, c.efficiency)
+			}
+			if len(m.Inefficient) != len(c.inefficient) {
+				t.Fatalf("inefficient %+v, want %+v", m.Inefficient, c.inefficient)
+			}
+			for i := range c.inefficient {
+				if m.Inefficient[i] != c.inefficient[i] {
+					t.Errorf("inefficient[%d] = %+v, want %+v", i, m.Inefficient[i], c.inefficient[i])
+				}
+			}
+		})
+	}
+}
+
+// TestDiveNoUserBytes pins our answer where dive divides by zero.
+func TestDiveNoUserBytes(t *testing.T) {
+	ix := walkSpec(t, Options{}, []spec{dir("d"), file("d/x", 100)}, []spec{wh("d")}, []spec{dir("d")})
+	m := Dive(ix)
+	if m.UserSizeBytes != 0 || m.UserWastedPercent != 0 {
+		t.Errorf("user size %d, percent %v; want 0 and 0", m.UserSizeBytes, m.UserWastedPercent)
+	}
+	if m.SizeBytes != 100 || m.WastedBytes != 100 {
+		t.Errorf("size %d, wasted %d; want 100 and 100 (the deleted dir counts)", m.SizeBytes, m.WastedBytes)
+	}
+}
