@@ -1,0 +1,137 @@
+package ecosystem
+
+import (
+	"path"
+	"strings"
+)
+
+// Capture sizes.
+const (
+	// SmallFileLimit caps the small text files detection reads whole
+	// (os-release, passwd, pyvenv.cfg, a JDK's release file...).
+	SmallFileLimit = 1 << 20
+	// ExecPrefix is how much of a possible entrypoint or runtime binary is
+	// kept: enough for the ELF header, program headers, interpreter and Go
+	// note, which linkers place in the first page.
+	ExecPrefix = 4 << 10
+	// AddonPrefix is how much of a native addon is kept: the dynamic
+	// segment and string table of a shared object usually sit in its first
+	// few hundred KiB.
+	AddonPrefix = 256 << 10
+)
+
+// isCapturedFile reports whether p is one of the fixed paths read whole.
+func isCapturedFile(p string) bool {
+	switch p {
+	case "/etc/os-release", "/usr/lib/os-release", "/etc/alpine-release", "/etc/debian_version",
+		"/etc/redhat-release", "/etc/passwd":
+		return true
+	}
+	return false
+}
+
+// CapturePath reports whether detection reads the whole file at p
+// (absolute, cleaned), and its size cap.
+func CapturePath(p string) (limit int64, ok bool) {
+	if isCapturedFile(p) {
+		return SmallFileLimit, true
+	}
+	base := path.Base(p)
+	switch base {
+	case "pyvenv.cfg":
+		return SmallFileLimit, true
+	case "release":
+		// A JDK's release file: /usr/lib/jvm/X/release, /opt/java/openjdk/release.
+		if isJDKRoot(path.Dir(p)) {
+			return SmallFileLimit, true
+		}
+	case "node_version.h":
+		return SmallFileLimit, strings.HasSuffix(p, "/include/node/node_version.h")
+	}
+	return 0, false
+}
+
+// isJDKRoot reports whether dir looks like the root of a JDK or JRE.
+func isJDKRoot(dir string) bool {
+	parent := path.Dir(dir)
+	return parent == "/usr/lib/jvm" || parent == "/usr/java" || dir == "/opt/java/openjdk" ||
+		strings.HasPrefix(dir, "/usr/local/openjdk") || strings.HasPrefix(dir, "/opt/jdk") ||
+		strings.HasPrefix(dir, "/opt/java/")
+}
+
+// CapturePrefix reports whether the walk should keep the leading bytes of
+// the file at p, and how many: AddonPrefix for native addons (*.node, and
+// shared objects under site-packages, dist-packages or node_modules), and
+// ExecPrefix for files that could be an entrypoint or a runtime binary
+// (anything directly in a bin or sbin directory, at the root, or one level
+// below a non-system top-level directory such as /app/server).
+func CapturePrefix(p string) (n int64, ok bool) {
+	dir, base := path.Split(p)
+	if IsAddonPath(p) {
+		return AddonPrefix, true
+	}
+	dir = strings.TrimSuffix(dir, "/")
+	if dir == "" {
+		return ExecPrefix, base != ""
+	}
+	parent := path.Base(dir)
+	if parent == "bin" || parent == "sbin" {
+		return ExecPrefix, true
+	}
+	if strings.Count(dir, "/") == 1 && !systemTop(dir) && !hasExtension(base) {
+		return ExecPrefix, true
+	}
+	return 0, false
+}
+
+// systemTop reports whether dir is a top-level directory whose direct
+// children are never an application's binary.
+func systemTop(dir string) bool {
+	switch dir {
+	case "/etc", "/usr", "/var", "/proc", "/sys", "/dev", "/lib", "/lib32", "/lib64", "/libx32", "/boot",
+		"/run", "/tmp", "/root", "/home", "/mnt", "/media", "/opt":
+		return true
+	}
+	return false
+}
+
+func hasExtension(base string) bool {
+	i := strings.LastIndexByte(base, '.')
+	return i > 0 && i < len(base)-1
+}
+
+// IsAddonPath reports whether p names a native extension module: a node
+// addon (*.node), a Python extension module (*.so, *.so.N under
+// site-packages or dist-packages), or a shared object inside node_modules.
+func IsAddonPath(p string) bool {
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	if strings.HasSuffix(base, ".node") && len(base) > len(".node") {
+		return true
+	}
+	if !strings.Contains(base, ".so") || !isSharedObject(base) {
+		return false
+	}
+	return strings.Contains(p, "/site-packages/") || strings.Contains(p, "/dist-packages/") || strings.Contains(p, "/node_modules/")
+}
+
+// isSharedObject reports whether base is named like a shared object:
+// x.so or x.so.N[.M...].
+func isSharedObject(base string) bool {
+	i := strings.LastIndex(base, ".so")
+	if i <= 0 {
+		return false
+	}
+	rest := base[i+3:]
+	if rest == "" {
+		return true
+	}
+	if rest[0] != '.' {
+		return false
+	}
+	for _, c := range rest[1:] {
+		if (c < '0' || c > '9') && c != '.' {
+			return false
+		}
+	}
+	return true
+}
