@@ -13,11 +13,13 @@ build:
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/slimcheck
 
 # The test command the README and CI run: the product's tests, then dive's
-# own code as the parity oracle (a nested module, so dive's dependencies
-# never enter the product's go.mod).
+# own code as the parity oracle — its metrics (internal/diveparity) and its
+# CI verdicts (gate/diveci, which builds dive's CLI) — in nested modules, so
+# dive's dependencies never enter the product's go.mod.
 test:
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 	cd internal/diveparity && $(GO) test -count=1 -timeout 10m ./...
+	cd gate/diveci && $(GO) test -count=1 -timeout 10m ./...
 
 test-short:
 	$(GO) test -short $(PKGS)
@@ -27,6 +29,7 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(PKGS)
 	cd internal/diveparity && $(GO) vet ./...
+	cd gate/diveci && $(GO) vet ./...
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

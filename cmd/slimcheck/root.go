@@ -26,6 +26,7 @@ temp files, wasted bytes, the runtime, the app and the OS base.`,
 		newAnalyzeCmd(e),
 		newDemoCmd(e),
 		newRecommendCmd(e),
+		newCICmd(e),
 	)
 	return root
 }
