@@ -1,6 +1,8 @@
 package main
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
 
 	"github.com/slimcheck/slimcheck/analyze/pipeline"
@@ -20,7 +22,8 @@ func newDemoCmd(e *env) *cobra.Command {
 		Long: `Demo analyzes an image embedded in slimcheck: a "hello world" Node.js app
 built the way OpenShift's s2i builder builds it, with gcc, make, yum and npm
 caches, dev dependencies and docs left in the runtime image. It needs no
-network and no Docker.`,
+network and no Docker. On a terminal it opens the explorer (see explore);
+otherwise, or with --format json or -o, it prints the analyze report.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := o.out.validate(analyzeFormats...); err != nil {
@@ -34,6 +37,12 @@ network and no Docker.`,
 			opts.Summary.Top = o.out.top
 			opts.Summary.ToolVersion = version
 			info := source.Info{Reference: demo.Reference, Kind: source.KindDockerArchive, Name: demo.Reference}
+			if wantsExplorer(e, &o.out) {
+				return explore(cmd.Context(), e, demo.Reference, o.out.noColor,
+					exploreLoader(opts, func(ctx context.Context, opts pipeline.Options) (*pipeline.Result, error) {
+						return pipeline.RunImage(ctx, img, info, opts)
+					}))
+			}
 			res, err := pipeline.RunImage(cmd.Context(), img, info, opts)
 			if err != nil {
 				return err

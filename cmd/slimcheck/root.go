@@ -27,6 +27,7 @@ temp files, wasted bytes, the runtime, the app and the OS base.`,
 		newDemoCmd(e),
 		newRecommendCmd(e),
 		newCICmd(e),
+		newExploreCmd(e),
 	)
 	return root
 }
