@@ -104,3 +104,19 @@ func TestShorten(t *testing.T) {
 		t.Errorf("Shorten = %q", got)
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"/usr/bin/gcc", "/usr/bin/gcc"},
+		{"naïve €", "naïve €"},
+		{"\x1b[2J\x1b]0;pwned\x07", `\x1b[2J\x1b]0;pwned\x07`},
+		{"a\nb\tc\x7f", `a\x0ab\x09c\x7f`},
+		{"bad\xffutf8", `bad\xffutf8`},
+		{"c1\u009bx", `c1\x9bx`},
+	}
+	for _, tt := range tests {
+		if got := Printable(tt.in); got != tt.want {
+			t.Errorf("Printable(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -17,6 +17,11 @@ type TextOptions struct {
 // palette holds the ANSI sequences for one rendering.
 type palette struct{ bold, dim, red, yellow, green, cyan, reset string }
 
+// isCode reports whether s is one of the palette's own sequences.
+func (p palette) isCode(s string) bool {
+	return s != "" && (s == p.bold || s == p.dim || s == p.red || s == p.yellow || s == p.green || s == p.cyan || s == p.reset)
+}
+
 func newPalette(color bool) palette {
 	if !color {
 		return palette{}
@@ -49,7 +54,17 @@ type textWriter struct {
 	o TextOptions
 }
 
-func (t *textWriter) printf(format string, a ...any) { fmt.Fprintf(t.w, format, a...) }
+// printf writes formatted text; every string argument except the palette's
+// own escape sequences passes through Printable, so nothing from the image
+// can reach the terminal raw.
+func (t *textWriter) printf(format string, a ...any) {
+	for i, v := range a {
+		if s, ok := v.(string); ok && !t.p.isCode(s) {
+			a[i] = Printable(s)
+		}
+	}
+	fmt.Fprintf(t.w, format, a...)
+}
 
 func (t *textWriter) section(title string) {
 	t.printf("\n%s%s%s\n", t.p.bold, title, t.p.reset)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/slimcheck/slimcheck/analyze/source"
+	"github.com/slimcheck/slimcheck/report"
 )
 
 // Exit codes.
@@ -37,7 +38,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch {
 	case errors.As(err, &failed):
 		if failed.msg != "" {
-			fmt.Fprintln(stderr, failed.msg)
+			fmt.Fprintln(stderr, report.Printable(failed.msg))
 		}
 		return exitFailed
 	case ctx.Err() != nil || errors.Is(err, context.Canceled):
@@ -46,12 +47,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintf(stderr, "slimcheck: %s\n", oneLine(err.Error()))
 	if hint := source.Hint(err); hint != "" {
-		fmt.Fprintf(stderr, "hint: %s\n", hint)
+		fmt.Fprintf(stderr, "hint: %s\n", report.Printable(hint))
 	}
 	return exitError
 }
 
-// oneLine keeps an error message on one line.
+// oneLine keeps an error message on one line, with control characters from
+// the image (tar names, labels) escaped so they cannot reach the terminal.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+	s = strings.TrimRight(s, "\n")
+	s = strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", "; ")), " ")
+	return report.Printable(s)
 }
