@@ -28,6 +28,7 @@ temp files, wasted bytes, the runtime, the app and the OS base.`,
 		newRecommendCmd(e),
 		newCICmd(e),
 		newExploreCmd(e),
+		newSlimCmd(e),
 	)
 	return root
 }
