@@ -13,7 +13,7 @@ import (
 // openDockerArchive opens a `docker save` tarball (plain or gzipped) with
 // ggcr's tarball package, after checking manifest.json so that several
 // images without a chosen tag give an AmbiguousError listing the tags.
-func openDockerArchive(typed string, t target, tf *tarFile) (chosen, error) {
+func openDockerArchive(typed string, t target, tf *tarFile, o Options) (chosen, error) {
 	if !tf.has("manifest.json") {
 		return chosen{}, fmt.Errorf("reading docker archive %s: no manifest.json: %w", t.path, ErrNotImage)
 	}
@@ -58,7 +58,7 @@ func openDockerArchive(typed string, t target, tf *tarFile) (chosen, error) {
 			}
 		}
 	}
-	img, err := newArchiveImage(tf, d)
+	img, err := newArchiveImage(tf, d, o.VerifyDiffIDs)
 	if err != nil {
 		return chosen{}, fmt.Errorf("reading docker archive %s: %w", t.path, err)
 	}

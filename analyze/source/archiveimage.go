@@ -41,7 +41,9 @@ type archiveImage struct {
 var _ v1.Image = (*archiveImage)(nil)
 
 // newArchiveImage reads the config of d and sniffs each layer's compression.
-func newArchiveImage(tf *tarFile, d tarball.Descriptor) (*archiveImage, error) {
+// With verify, each layer's uncompressed stream is checked against its diff
+// ID as it is read.
+func newArchiveImage(tf *tarFile, d tarball.Descriptor, verify bool) (*archiveImage, error) {
 	raw, err := tf.readAll(d.Config, maxManifestSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading config %s: %w", d.Config, err)
@@ -55,7 +57,7 @@ func newArchiveImage(tf *tarFile, d tarball.Descriptor) (*archiveImage, error) {
 	}
 	img := &archiveImage{tf: tf, rawConfig: raw, cfg: cfg}
 	for i, p := range d.Layers {
-		l := &archiveLayer{tf: tf, path: p, diffID: cfg.RootFS.DiffIDs[i]}
+		l := &archiveLayer{tf: tf, path: p, diffID: cfg.RootFS.DiffIDs[i], verify: verify}
 		if err := l.sniff(); err != nil {
 			return nil, fmt.Errorf("reading layer %s: %w", p, err)
 		}
@@ -164,6 +166,7 @@ type archiveLayer struct {
 	diffID      v1.Hash
 	stored      int64
 	compression string
+	verify      bool // check Uncompressed against diffID
 
 	once      sync.Once
 	digest    v1.Hash
@@ -224,7 +227,18 @@ func (l *archiveLayer) Compressed() (io.ReadCloser, error) {
 	return rc, err
 }
 
+// Uncompressed streams the layer's tar; with verify it is checked against
+// the config's diff ID (the only digest a docker archive records) when the
+// stream ends.
 func (l *archiveLayer) Uncompressed() (io.ReadCloser, error) {
+	rc, err := l.uncompressed()
+	if err != nil || !l.verify {
+		return rc, err
+	}
+	return newHashVerifier(rc, l.diffID, "layer diff id"), nil
+}
+
+func (l *archiveLayer) uncompressed() (io.ReadCloser, error) {
 	rc, _, err := l.tf.open(l.path)
 	if err != nil {
 		return nil, err
@@ -238,7 +252,8 @@ func (l *archiveLayer) Uncompressed() (io.ReadCloser, error) {
 		}
 		return &streamReadCloser{Reader: zr, closers: []io.Closer{zr, rc}}, nil
 	case storedZstd:
-		zr, err := zstd.NewReader(bufio.NewReaderSize(rc, 64<<10), zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		zr, err := zstd.NewReader(bufio.NewReaderSize(rc, 64<<10), zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
+			zstd.WithDecoderMaxWindow(maxZstdWindow))
 		if err != nil {
 			rc.Close()
 			return nil, fmt.Errorf("opening zstd layer %s: %w", l.path, err)
@@ -263,3 +278,8 @@ func (l *archiveLayer) MediaType() (types.MediaType, error) {
 type zstdCloser struct{ d *zstd.Decoder }
 
 func (z zstdCloser) Close() error { z.d.Close(); return nil }
+
+// maxZstdWindow is the largest zstd window accepted (the reference
+// decoder's default, window log 27): a frame header may otherwise make the
+// decoder reserve up to 512 MiB for a layer of a few bytes.
+const maxZstdWindow = 128 << 20

@@ -7,6 +7,12 @@
 // Everything converges on v1.Image early; callers never see which adapter
 // (remote, tarball, layout, daemon) produced it. Errors are one line, name
 // the reference, and wrap sentinels (ErrNotFound, ErrUnauthorized,
-// ErrNetwork, ErrNoDaemon, ErrUnknownScheme, ErrNotImage) or typed errors
-// (*PlatformError, *AmbiguousError) that Hint turns into advice.
+// ErrNetwork, ErrNoDaemon, ErrUnknownScheme, ErrNotImage, ErrDigestMismatch)
+// or typed errors (*PlatformError, *AmbiguousError) that Hint turns into
+// advice.
+//
+// Inputs are hostile: registry, OCI layout and OCI archive blobs are
+// checked against their digests as they are read; layout files must be
+// regular files reached without symbolic links, and manifests and configs
+// are size-capped before they are read (docs/reliability.md).
 package source

@@ -30,6 +30,10 @@ var (
 	ErrUnknownScheme = errors.New("unknown image source scheme")
 	// ErrNotImage: the file or directory exists but holds no container image.
 	ErrNotImage = errors.New("not a container image")
+	// ErrDigestMismatch: a blob's bytes do not hash to the digest that names
+	// it (a corrupt, truncated-and-padded or tampered image). Layers are
+	// checked as they are read, so this may come from the walk, after Open.
+	ErrDigestMismatch = errors.New("digest mismatch")
 )
 
 // PlatformError reports that an image index has no image for the wanted platform.
@@ -188,6 +192,8 @@ func Hint(err error) string {
 		return `start Docker or Podman (or set DOCKER_HOST), or run "docker save IMAGE -o image.tar" and pass docker-archive:image.tar`
 	case errors.Is(err, ErrUnknownScheme):
 		return "use one of " + strings.Join(schemeList(), ", ") + " or a plain registry reference or path"
+	case errors.Is(err, ErrDigestMismatch):
+		return "the image is corrupt or was altered after it was built: pull or save it again"
 	case errors.Is(err, ErrNotImage):
 		return "pass a `docker save` tarball, an OCI layout (directory or tar) or a registry reference"
 	case errors.Is(err, fs.ErrNotExist):

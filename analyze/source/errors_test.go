@@ -127,6 +127,7 @@ func TestHint(t *testing.T) {
 		{fmt.Errorf("%w (tried a)", ErrNoDaemon), "docker save"},
 		{ErrUnknownScheme, "oci:"},
 		{ErrNotImage, "OCI layout"},
+		{fmt.Errorf("reading layer 1: %w", ErrDigestMismatch), "pull or save it again"},
 		{&PlatformError{Want: "a/b"}, "--platform"},
 		{&AmbiguousError{Choices: []string{"a"}}, "@DIGEST"},
 		{&fs.PathError{Op: "stat", Path: "x", Err: fs.ErrNotExist}, "path"},

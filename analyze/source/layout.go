@@ -4,18 +4,18 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-
-	"github.com/google/go-containerregistry/pkg/v1/layout"
 )
 
-// openLayoutDir opens an OCI image layout directory with ggcr's layout.
+// openLayoutDir opens an OCI image layout directory. It is read like a
+// layout tar (see dirStore), not with ggcr's layout package, which reads
+// manifests and configs of any size whole and checks no digests.
 func openLayoutDir(typed string, t target, o Options) (chosen, error) {
 	if _, err := os.Stat(filepath.Join(t.path, "index.json")); err != nil {
 		return chosen{}, fmt.Errorf("reading OCI layout %s: no index.json: %w", t.path, ErrNotImage)
 	}
-	root, err := layout.ImageIndexFromPath(t.path)
+	root, err := ociTarRoot(dirStore{dir: t.path})
 	if err != nil {
-		return chosen{}, fmt.Errorf("reading OCI layout %s: %w: %w", t.path, err, ErrNotImage)
+		return chosen{}, fmt.Errorf("reading OCI layout %s: %w", t.path, err)
 	}
 	return selectFromLayout(root, layoutSelector{tag: t.tag, digest: t.digest}, o.platform(), typed)
 }

@@ -16,10 +16,10 @@ import (
 // maxManifestSize caps index, manifest and config blobs read into memory.
 const maxManifestSize = 32 << 20
 
-// ociTarIndex is the root index.json of an OCI image layout packed in a tar
-// (or a nested index inside it), read in place from the archive.
+// ociTarIndex is the root index.json of an OCI image layout, packed in a
+// tar or in a directory (or a nested index inside it), read in place.
 type ociTarIndex struct {
-	tf        *tarFile
+	tf        blobStore
 	raw       []byte
 	mediaType types.MediaType
 	manifest  *v1.IndexManifest
@@ -32,9 +32,9 @@ var (
 )
 
 // ociTarRoot reads index.json from the archive.
-func ociTarRoot(tf *tarFile) (*ociTarIndex, error) {
+func ociTarRoot(tf blobStore) (*ociTarIndex, error) {
 	if !tf.has("index.json") {
-		return nil, fmt.Errorf("finding index.json in %s: no OCI image layout: %w", tf.path, ErrNotImage)
+		return nil, fmt.Errorf("finding index.json in %s: no OCI image layout: %w", tf.where(), ErrNotImage)
 	}
 	raw, err := tf.readAll("index.json", maxManifestSize)
 	if err != nil {
@@ -43,7 +43,7 @@ func ociTarRoot(tf *tarFile) (*ociTarIndex, error) {
 	return newOCITarIndex(tf, raw, "")
 }
 
-func newOCITarIndex(tf *tarFile, raw []byte, mt types.MediaType) (*ociTarIndex, error) {
+func newOCITarIndex(tf blobStore, raw []byte, mt types.MediaType) (*ociTarIndex, error) {
 	m, err := v1.ParseIndexManifest(bytes.NewReader(raw))
 	if err != nil {
 		return nil, fmt.Errorf("parsing OCI index: %w: %w", err, ErrNotImage)
@@ -105,7 +105,7 @@ func (i *ociTarIndex) ImageIndex(h v1.Hash) (v1.ImageIndex, error) {
 
 // ociTarImage is one image manifest inside an OCI layout tar.
 type ociTarImage struct {
-	tf   *tarFile
+	tf   blobStore
 	desc v1.Descriptor
 
 	once sync.Once
@@ -153,7 +153,7 @@ func (i *ociTarImage) Descriptor() (*v1.Descriptor, error) { d := i.desc; return
 
 // ociTarBlob is a layer (or config) blob inside an OCI layout tar.
 type ociTarBlob struct {
-	tf   *tarFile
+	tf   blobStore
 	desc v1.Descriptor
 }
 
@@ -178,7 +178,7 @@ func (b *ociTarBlob) Compressed() (io.ReadCloser, error) {
 	}
 	if b.desc.Size >= 0 && size != b.desc.Size {
 		rc.Close()
-		return nil, fmt.Errorf("reading blob %s: %d bytes in archive, manifest says %d", b.desc.Digest, size, b.desc.Size)
+		return nil, fmt.Errorf("reading blob %s: %w: %d bytes stored, the manifest says %d", b.desc.Digest, ErrDigestMismatch, size, b.desc.Size)
 	}
 	return newVerifier(rc, b.desc.Digest), nil
 }
@@ -186,13 +186,13 @@ func (b *ociTarBlob) Compressed() (io.ReadCloser, error) {
 func blobName(h v1.Hash) string { return "blobs/" + h.Algorithm + "/" + h.Hex }
 
 // readBlob reads a small blob (manifest, index, config) and checks its digest.
-func readBlob(tf *tarFile, h v1.Hash) ([]byte, error) {
+func readBlob(tf blobStore, h v1.Hash) ([]byte, error) {
 	b, err := tf.readAll(blobName(h), maxManifestSize)
 	if err != nil {
 		return nil, err
 	}
-	if h.Algorithm == "sha256" && sha256Hash(b) != h {
-		return nil, fmt.Errorf("reading blob %s: content digest is %s", h, sha256Hash(b))
+	if err := checkBytes(b, h, "blob"); err != nil {
+		return nil, err
 	}
 	return b, nil
 }

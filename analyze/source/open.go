@@ -94,7 +94,7 @@ func openTarget(ctx context.Context, typed string, t target, o Options) (chosen,
 		}
 		var errs []error
 		if t.digest == (v1.Hash{}) {
-			c, err := openDockerArchive(typed, t, tf)
+			c, err := openDockerArchive(typed, t, tf, o)
 			if err == nil || !t.fallbackOCI || !errors.Is(err, ErrNotImage) {
 				return c, wrapKind(err, "docker archive")
 			}

@@ -20,6 +20,13 @@ type Options struct {
 	Timeout   time.Duration     // per-request idle timeout for registry I/O: a response stalled this long fails; 0 = none
 	Retries   int               // retries of a registry request on 408/429/5xx, reset or stalled connections
 	UserAgent string            // prefix of the User-Agent header sent to registries
+	// VerifyDiffIDs checks every docker-archive layer against the diff ID
+	// in the image config, as `docker load` does. Registry, OCI layout and
+	// OCI archive blobs are always checked against their digests (a pass
+	// over the stored bytes); a docker archive records only diff IDs, whose
+	// check is a sha256 pass over every uncompressed byte, which about
+	// doubles the walk, so it is asked for.
+	VerifyDiffIDs bool
 
 	// daemonHosts replaces the daemon sockets probed by docker:/podman:
 	// (tests only; nil means the environment and well-known sockets).
