@@ -274,7 +274,7 @@ func largest(ix *analyze.Index, cat categoryFunc, top int) report.Largest {
 		}
 		c, _ := cat(int(ref.Layer), int(ref.Entry))
 		files = append(files, report.PathSize{Path: e.Path, Bytes: e.Size, Layer: int(ref.Layer), Category: c})
-		for d := path.Dir(e.Path); d != "/"; d = path.Dir(d) {
+		for _, d := range ancestors(e.Path, maxDirDepth) {
 			ps := dirs[d]
 			if ps == nil {
 				ps = &report.PathSize{Path: d, Layer: -1}
@@ -329,7 +329,7 @@ func categories(ix *analyze.Index, cat categoryFunc, attr *attribute.Result, tot
 			if e.Size == 0 {
 				continue
 			}
-			for d := path.Dir(e.Path); d != "/"; d = path.Dir(d) {
+			for _, d := range ancestors(e.Path, maxDirDepth) {
 				a.dirs[d] += e.Size
 			}
 			if attr == nil || ev < 0 || ev >= len(attr.Table) {
@@ -445,4 +445,21 @@ func changeName(c analyze.Change) string {
 	default:
 		return "removal"
 	}
+}
+
+// maxDirDepth bounds the directory levels aggregated for the largest and
+// top-directory lists: deeper levels add nothing a reader can use, and a
+// hostile path of 100k components would otherwise cost quadratic time.
+const maxDirDepth = 32
+
+// ancestors returns the directories above p, shallowest first, at most max
+// of them, as substrings of p (no copies): "/a/b/c" gives "/a", "/a/b".
+func ancestors(p string, max int) []string {
+	var out []string
+	for i := 1; i < len(p) && len(out) < max; i++ {
+		if p[i] == '/' {
+			out = append(out, p[:i])
+		}
+	}
+	return out
 }
