@@ -57,7 +57,14 @@ func (s *selector) libraryRoots(eco report.Ecosystem, base *catalog.Entry, arch 
 			var found *node
 			for _, d := range append([]string{path.Dir(cleanAbs(a.Path))}, libraryDirs(arch)...) {
 				if n := s.v.resolve(d + "/" + so); n != nil && !n.isDir() {
-					if found = s.v.get(d + "/" + so); found == nil {
+					// Keep the soname's own entry (usually a symlink to the
+					// versioned file): the loader looks the soname up. The
+					// search dir itself may be a symlink (/lib64 → usr/lib64),
+					// so look the name up inside the resolved directory.
+					if dn := s.v.resolve(d); dn != nil && dn.isDir() {
+						found = s.v.get(dn.path + "/" + so)
+					}
+					if found == nil {
 						found = n
 					}
 					break

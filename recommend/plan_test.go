@@ -441,3 +441,23 @@ func TestAlreadySlimForce(t *testing.T) {
 		t.Fatalf("verdict = %s", p.Verdict)
 	}
 }
+
+// TestLibrarySoname: a library an addon needs is copied under its soname
+// (the symlink the loader looks up), even when the search directory is
+// itself a symlink (/lib64 → usr/lib64), not only as the versioned file.
+func TestLibrarySoname(t *testing.T) {
+	opts := DefaultOptions()
+	opts.RuntimeBase = "registry.example.com/base/bare:1" // not in the catalog: provides nothing known
+	p := plan(t, reporttest.NodeS2I(), opts)
+	var paths []string
+	for _, c := range p.Copy.Include {
+		paths = append(paths, c.Path)
+		if c.Path == "/usr/lib64/libstdc++.so.6" {
+			if c.Resolved != "/usr/lib64/libstdc++.so.6.0.25" {
+				t.Errorf("libstdc++.so.6 resolves to %q", c.Resolved)
+			}
+			return
+		}
+	}
+	t.Errorf("libstdc++.so.6 is not copied under its soname; copied: %q", paths)
+}
