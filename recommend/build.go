@@ -30,6 +30,9 @@ type planner struct {
 	sel    *selector
 	roots  []root          // the app's roots, base aside
 	skip   map[string]bool // exclusion paths under roots
+	// configured is set once config has carried the image's configuration
+	// (and reported its secrets).
+	configured bool
 }
 
 // Plan recommends a builder/runtime split for the image r describes (a
@@ -468,6 +471,7 @@ func (p *planner) analyzedRef() string {
 
 // config carries the image's configuration to the runtime stage.
 func (p *planner) config(c candidate, base *catalog.Entry, known bool) {
+	p.configured = true
 	cfg := carryConfig(p.r.Image.Config, p.plan.Copy.Include, &p.plan.Findings)
 	cfg.Changed = append(cfg.Changed, c.cmd.changes...)
 	cfg.Entrypoint, cfg.Cmd = c.cmd.entrypoint, c.cmd.cmd
@@ -566,6 +570,17 @@ func (p *planner) verdict(base BaseInfo) {
 
 // finish orders the findings and fills empty lists.
 func (p *planner) finish() {
+	if !p.configured {
+		// No runtime configuration was planned, but secrets in the image's
+		// config are a finding whatever the verdict.
+		var found []Finding
+		carryConfig(p.r.Image.Config, nil, &found)
+		for _, f := range found {
+			if strings.HasPrefix(f.Kind, "secret-") {
+				p.plan.Findings = append(p.plan.Findings, f)
+			}
+		}
+	}
 	f := p.plan.Findings
 	sort.SliceStable(f, func(i, j int) bool {
 		if f[i].Severity != f[j].Severity {

@@ -461,3 +461,20 @@ func TestLibrarySoname(t *testing.T) {
 	}
 	t.Errorf("libstdc++.so.6 is not copied under its soname; copied: %q", paths)
 }
+
+// TestSecretsWhateverTheVerdict: a secret in ENV is a finding even when no
+// split is planned (already slim or quick wins only).
+func TestSecretsWhateverTheVerdict(t *testing.T) {
+	r := reporttest.AlreadySlim()
+	r.Image.Config.Env = append(r.Image.Config.Env, "API_TOKEN=ghp_0123456789abcdefghijklmnopqrstuvwxyz")
+	p := plan(t, r, DefaultOptions())
+	if p.Verdict == Split {
+		t.Fatalf("verdict %s, want no split for this case", p.Verdict)
+	}
+	for _, f := range p.Findings {
+		if f.Kind == "secret-env" && strings.Contains(f.Message, "API_TOKEN") {
+			return
+		}
+	}
+	t.Errorf("no secret-env finding for API_TOKEN; findings: %+v", p.Findings)
+}
