@@ -128,18 +128,19 @@ func (t *textWriter) categories(r *Report) {
 			if len(why) == 3 {
 				break
 			}
-			why = append(why, fmt.Sprintf("%s %s", p.Name, Bytes(p.Bytes)))
+			why = append(why, fmt.Sprintf("%s %s", Printable(p.Name), Bytes(p.Bytes)))
 		}
 		for _, d := range c.TopDirs {
 			if len(why) == 3 {
 				break
 			}
-			why = append(why, fmt.Sprintf("%s %s", d.Path, Bytes(d.Bytes)))
+			why = append(why, fmt.Sprintf("%s %s", Printable(d.Path), Bytes(d.Bytes)))
 		}
 		if len(why) > 0 {
 			line += fmt.Sprintf("  %s%s%s", t.p.dim, Shorten(strings.Join(why, ", "), max(20, t.o.Width-62)), t.p.reset)
 		}
-		t.printf("%s\n", strings.TrimRight(line, " "))
+		// line holds palette codes and already printable text: write it as is.
+		fmt.Fprintf(t.w, "%s\n", strings.TrimRight(line, " "))
 	}
 }
 
