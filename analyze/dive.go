@@ -1,6 +1,8 @@
 package analyze
 
 import (
+	"hash/maphash"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -33,120 +35,9 @@ type Inefficiency struct {
 	CumulativeSize int64  // bytes summed over those references
 }
 
-// dnode is a node of a dive-style file tree.
-type dnode struct {
-	children map[string]*dnode
-	size     int64
-	isDir    bool
-}
-
-func (n *dnode) child(name string) *dnode {
-	c := n.children[name]
-	if c == nil {
-		if n.children == nil {
-			n.children = make(map[string]*dnode)
-		}
-		c = &dnode{}
-		n.children[name] = c
-	}
-	return c
-}
-
-// addPath mirrors dive's FileTree.AddPath: intermediate nodes are created
-// with an empty payload and the final node's payload is replaced. Like dive,
-// it gives up silently at a missing component named ".wh..wh..*" (the
-// opaque marker), while any other ".wh."-prefixed name becomes a node that
-// later passes read as a whiteout.
-func (n *dnode) addPath(p string, size int64, isDir bool) {
-	names := splitPath(p)
-	if len(names) == 0 {
-		return // dive never sets a payload on the root
-	}
-	cur := n
-	for _, name := range names {
-		c := cur.children[name]
-		if c == nil {
-			if strings.HasPrefix(name, diveHiddenPrefix) {
-				return
-			}
-			c = cur.child(name)
-		}
-		cur = c
-	}
-	cur.size, cur.isDir = size, isDir
-}
-
-// diveHiddenPrefix is the name prefix dive's AddPath refuses to create.
-const diveHiddenPrefix = ".wh..wh.."
-
-func (n *dnode) get(p string) *dnode {
-	cur := n
-	for _, name := range splitPath(p) {
-		if cur = cur.children[name]; cur == nil {
-			return nil
-		}
-	}
-	return cur
-}
-
-func (n *dnode) remove(p string) {
-	parts := splitPath(p)
-	if len(parts) == 0 {
-		return
-	}
-	parent := n.get(strings.Join(parts[:len(parts)-1], "/"))
-	if parent != nil {
-		delete(parent.children, parts[len(parts)-1])
-	}
-}
-
-func (n *dnode) subtreeSize() int64 {
-	s := n.size
-	for _, c := range n.children {
-		s += c.subtreeSize()
-	}
-	return s
-}
-
-func (n *dnode) sortedNames() []string {
-	names := make([]string, 0, len(n.children))
-	for name := range n.children {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names
-}
-
-// visit walks the tree depth-first, children before parents, in name order
-// (dive's VisitDepthChildFirst), stopping at the first error.
-func (n *dnode) visit(prefix string, fn func(path, name string, node *dnode) bool) bool {
-	for _, name := range n.sortedNames() {
-		c := n.children[name]
-		p := prefix + "/" + name
-		if !c.visit(p, fn) {
-			return false
-		}
-		if !fn(p, name, c) {
-			return false
-		}
-	}
-	return true
-}
-
-// diveTree builds the tree dive builds for one layer: dive adds every tar
-// entry under its own (cleaned) name, so markers are turned back into the
-// names they had in the tar.
-func diveTree(entries []Entry) *dnode {
-	root := &dnode{}
-	for _, e := range entries {
-		root.addPath(diveName(e), e.Size, e.Mode.IsDir())
-	}
-	return root
-}
-
 // diveName returns the cleaned tar name of e, undoing the marker
 // classification of readLayer.
-func diveName(e Entry) string {
+func diveName(e *Entry) string {
 	switch e.Type {
 	case TypeWhiteout:
 		dir, base := splitDirBase(e.Path)
@@ -163,95 +54,450 @@ func splitDirBase(p string) (string, string) {
 	return p[:i], p[i+1:]
 }
 
-// stack grafts upper onto lower the way dive's FileTree.Stack does.
-func stack(lower, upper *dnode) {
-	upper.visit("", func(p, name string, n *dnode) bool {
-		if strings.HasPrefix(name, whiteoutPrefix) {
-			lower.remove(strings.TrimSuffix(p, name) + name[len(whiteoutPrefix):])
-		} else {
-			lower.addPath(p, n.size, n.isDir)
-		}
-		return true
-	})
+// diveHiddenPrefix is the name prefix dive's AddPath refuses to create.
+const diveHiddenPrefix = ".wh..wh.."
+
+// dnode is a path dive's trees can hold, interned once for all layers.
+// Dive needs, per layer, the layer's own tree (dive's FileTree of the layer's
+// tar entries) and the tree stacked from the layers below; both are subsets
+// of the interned paths, so they are kept as per-node fields rather than as
+// trees of maps, and a node's efficiency data lives beside them.
+type dnode struct {
+	key    string // path without the leading slash, components joined by "/"; "" is the root
+	parent int32  // trie links; -1 for none
+	child  int32
+	next   int32
+
+	layer int32 // the layer stamp while the node is in the current layer's tree
+	size  int64 // its payload in the layer's tree
+	ssize int64 // its payload in the stacked tree
+
+	cum, min int64 // dive's efficiency data for the path
+	count    int32
+	flags    uint8
 }
 
-func copyTree(n *dnode) *dnode {
-	c := &dnode{size: n.size, isDir: n.isDir}
-	for name, ch := range n.children {
-		if c.children == nil {
-			c.children = make(map[string]*dnode, len(n.children))
-		}
-		c.children[name] = copyTree(ch)
+// dnode flags.
+const (
+	dDir      = 1 << iota // the payload in the layer's tree is a directory
+	dStacked              // the node is in the stacked tree
+	dStackDir             // the payload in the stacked tree is a directory
+	dRecorded             // dive has efficiency data for the path
+)
+
+// diveTrie interns paths. Keys are the canonical form of a component
+// sequence (strings.Split(strings.Trim(p, "/"), "/") joined again), and are
+// substrings of the paths they came from, so interning allocates nothing for
+// the index's own paths. Keys are found through an open-addressing table of
+// node ids: 4 bytes a slot where a map[string]int32 spends about 50 a key.
+type diveTrie struct {
+	nodes      []dnode
+	slots      []int32 // node id, 0 for an empty slot (the root is never in the table)
+	seed       maphash.Seed
+	lastParent int32 // the parent addLayerPath looked up last, or -1
+}
+
+func newDiveTrie(sizeHint int) *diveTrie {
+	t := &diveTrie{nodes: make([]dnode, 1, sizeHint+1), seed: maphash.MakeSeed(), lastParent: -1}
+	t.nodes[0] = dnode{parent: -1, child: -1, next: -1, flags: dStacked}
+	n := 1024
+	for n < 2*sizeHint {
+		n *= 2
 	}
-	return c
+	t.slots = make([]int32, n)
+	return t
 }
 
-type effData struct {
-	cumulative, min int64
-	count           int
+// find returns the slot of key: where its node is, or where it would go.
+func (t *diveTrie) find(key string) int {
+	mask := len(t.slots) - 1
+	for i := int(maphash.String(t.seed, key)) & mask; ; i = (i + 1) & mask {
+		if id := t.slots[i]; id == 0 || t.nodes[id].key == key {
+			return i
+		}
+	}
+}
+
+// grow doubles the table once it is half full.
+func (t *diveTrie) grow() {
+	if 2*len(t.nodes) < len(t.slots) {
+		return
+	}
+	t.slots = make([]int32, 2*len(t.slots))
+	for id := 1; id < len(t.nodes); id++ {
+		t.slots[t.find(t.nodes[id].key)] = int32(id)
+	}
+}
+
+// name is the last component of node n.
+func (t *diveTrie) name(n int32) string {
+	k := t.nodes[n].key
+	return k[strings.LastIndexByte(k, '/')+1:]
+}
+
+// node returns the node of key, creating it (and its ancestors) if needed.
+func (t *diveTrie) node(key string) int32 {
+	if key == "" {
+		return 0
+	}
+	if id := t.slots[t.find(key)]; id != 0 {
+		return id
+	}
+	parent := int32(0)
+	if i := strings.LastIndexByte(key, '/'); i >= 0 {
+		parent = t.node(key[:i])
+	}
+	t.grow()
+	id := int32(len(t.nodes))
+	t.nodes = append(t.nodes, dnode{key: key, parent: parent, child: -1, next: t.nodes[parent].child})
+	t.nodes[parent].child = id
+	t.slots[t.find(key)] = id
+	return id
+}
+
+// lookup returns the node of key, or -1 if it was never interned.
+func (t *diveTrie) lookup(key string) int32 {
+	if key == "" {
+		return 0
+	}
+	if id := t.slots[t.find(key)]; id != 0 {
+		return id
+	}
+	return -1
+}
+
+// canonicalKey turns a path into its key: the components
+// strings.Split(strings.Trim(p, "/"), "/") gives, joined again.
+func canonicalKey(p string) string { return strings.Trim(p, "/") }
+
+// addLayerPath mirrors dive's FileTree.AddPath on the layer's tree (stamp
+// st): missing parents are added with an empty payload and the final
+// node's payload is replaced; a missing component named ".wh..wh..*" makes
+// it give up silently. New nodes are appended to added.
+func (t *diveTrie) addLayerPath(p string, size int64, isDir bool, st int32, added []int32) []int32 {
+	key := canonicalKey(p)
+	if key == "" {
+		return added // dive never sets a payload on the root
+	}
+	cur, i := int32(0), 0
+	// Fast path: when the parent is already in the layer's tree (tar writers
+	// put a directory before its contents), so are all its ancestors, and
+	// only the last component needs a look. Entries of a directory come
+	// together, so the parent is usually the previous entry's.
+	if j := strings.LastIndexByte(key, '/'); j >= 0 {
+		parent := t.lastParent
+		if parent <= 0 || t.nodes[parent].key != key[:j] {
+			parent = t.lookup(key[:j])
+			t.lastParent = parent
+		}
+		if parent >= 0 && t.nodes[parent].layer == st {
+			cur, i = parent, j+1
+		}
+	}
+	for {
+		j := strings.IndexByte(key[i:], '/')
+		end := len(key)
+		if j >= 0 {
+			end = i + j
+		}
+		c := t.node(key[:end])
+		if n := &t.nodes[c]; n.layer != st {
+			if strings.HasPrefix(key[i:end], diveHiddenPrefix) {
+				return added
+			}
+			n.layer, n.size, n.flags = st, 0, n.flags&^dDir
+			added = append(added, c)
+		}
+		cur = c
+		if j < 0 {
+			break
+		}
+		i = end + 1
+	}
+	n := &t.nodes[cur]
+	n.size = size
+	if isDir {
+		n.flags |= dDir
+	} else {
+		n.flags &^= dDir
+	}
+	return added
+}
+
+// stackPath mirrors FileTree.AddPath on the stacked tree for node n of the
+// layer's tree: its ancestors are walked from the root down.
+func (t *diveTrie) stackPath(n int32, chain []int32) []int32 {
+	chain = chain[:0]
+	for a := n; a > 0; a = t.nodes[a].parent {
+		chain = append(chain, a)
+	}
+	for k := len(chain) - 1; k >= 0; k-- {
+		a := &t.nodes[chain[k]]
+		if a.flags&dStacked == 0 {
+			if strings.HasPrefix(t.name(chain[k]), diveHiddenPrefix) {
+				return chain
+			}
+			a.flags = a.flags&^dStackDir | dStacked
+			a.ssize = 0
+		}
+	}
+	src := &t.nodes[n]
+	src.ssize = src.size
+	src.flags = src.flags&^dStackDir | dStacked
+	if src.flags&dDir != 0 {
+		src.flags |= dStackDir
+	}
+	return chain
+}
+
+// stacked returns the node at key in the stacked tree, or -1.
+func (t *diveTrie) stacked(key string) int32 {
+	if id := t.lookup(key); id >= 0 && t.nodes[id].flags&dStacked != 0 {
+		return id
+	}
+	return -1
+}
+
+// unstack removes n and everything below it from the stacked tree.
+func (t *diveTrie) unstack(n int32, stack []int32) []int32 {
+	stack = append(stack[:0], n)
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		t.nodes[c].flags &^= dStacked | dStackDir
+		for k := t.nodes[c].child; k >= 0; k = t.nodes[k].next {
+			if t.nodes[k].flags&dStacked != 0 {
+				stack = append(stack, k)
+			}
+		}
+	}
+	return stack
+}
+
+// stackedSize sums the stacked payloads at and below n.
+func (t *diveTrie) stackedSize(n int32, stack []int32) (int64, []int32) {
+	var s int64
+	stack = append(stack[:0], n)
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		s += t.nodes[c].ssize
+		for k := t.nodes[c].child; k >= 0; k = t.nodes[k].next {
+			if t.nodes[k].flags&dStacked != 0 {
+				stack = append(stack, k)
+			}
+		}
+	}
+	return s, stack
+}
+
+// postOrderCompare orders keys the way dive's VisitDepthChildFirst visits
+// them: siblings by name, children before their parent.
+func postOrderCompare(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		ca, cb := a[i], b[i]
+		switch {
+		case ca == cb:
+			continue
+		case ca == '/':
+			return -1
+		case cb == '/':
+			return 1
+		case ca < cb:
+			return -1
+		default:
+			return 1
+		}
+	}
+	switch {
+	case len(a) == len(b):
+		return 0
+	case len(a) < len(b):
+		if b[len(a)] == '/' {
+			return 1 // a is an ancestor of b
+		}
+		return -1
+	default:
+		if a[len(b)] == '/' {
+			return -1
+		}
+		return 1
+	}
+}
+
+// postOrder sorts a layer's nodes into dive's visiting order. Tar writers
+// (docker, BuildKit) emit a layer in lexical walk order, so the nodes
+// usually arrive sorted parents-first; that order is turned inside out with
+// a stack in one pass, and anything else is sorted.
+func (t *diveTrie) postOrder(nodes, stack []int32) ([]int32, []int32) {
+	for k := 1; k < len(nodes); k++ {
+		if preOrderCompare(t.nodes[nodes[k-1]].key, t.nodes[nodes[k]].key) >= 0 {
+			slices.SortFunc(nodes, func(a, b int32) int { return postOrderCompare(t.nodes[a].key, t.nodes[b].key) })
+			return nodes, stack
+		}
+	}
+	// Parents-first (pre-order) input: a node is emitted once the walk has
+	// left its subtree. The output never overtakes the input, so it reuses it.
+	out := nodes[:0]
+	stack = stack[:0]
+	for k := 0; k < len(nodes); k++ {
+		n := nodes[k]
+		for len(stack) > 0 && !isAncestor(t.nodes[stack[len(stack)-1]].key, t.nodes[n].key) {
+			out = append(out, stack[len(stack)-1])
+			stack = stack[:len(stack)-1]
+		}
+		stack = append(stack, n)
+	}
+	for len(stack) > 0 {
+		out = append(out, stack[len(stack)-1])
+		stack = stack[:len(stack)-1]
+	}
+	return out, stack
+}
+
+// preOrderCompare orders keys parents first, siblings by name: bytes
+// compared with the separator below every other byte.
+func preOrderCompare(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		ca, cb := a[i], b[i]
+		switch {
+		case ca == cb:
+			continue
+		case ca == '/':
+			return -1
+		case cb == '/':
+			return 1
+		case ca < cb:
+			return -1
+		default:
+			return 1
+		}
+	}
+	return len(a) - len(b)
+}
+
+// isAncestor reports whether key a is a proper ancestor of key b.
+func isAncestor(a, b string) bool {
+	if a == "" {
+		return b != ""
+	}
+	return len(b) > len(a) && b[len(a)] == '/' && b[:len(a)] == a
+}
+
+// whiteoutTarget is the path a whiteout node's name deletes, as dive
+// computes it from the node's path: the data key (a path string) and the
+// key of the node it resolves to.
+func whiteoutTarget(key, name string) (path, target string) {
+	path = "/" + key[:len(key)-len(name)] + name[len(whiteoutPrefix):]
+	return path, canonicalKey(path)
 }
 
 // Dive computes dive's efficiency, wasted bytes and user wasted percent.
 func Dive(ix *Index) DiveMetrics {
 	var m DiveMetrics
-	data := make(map[string]*effData)
-	var order []string
-	var stacked *dnode
+	entries := 0
+	for li := range ix.Layers {
+		entries += len(ix.Layers[li].Entries)
+	}
+	t := newDiveTrie(entries + entries/8)
+	record := func(n *dnode, size int64) {
+		if n.flags&dRecorded == 0 {
+			n.flags |= dRecorded
+			n.min = -1
+		}
+		n.cum += size
+		if n.min < 0 || size < n.min {
+			n.min = size
+		}
+		n.count++
+	}
+	var added, scratch []int32
 	for li := range ix.Layers {
 		l := &ix.Layers[li]
 		m.SizeBytes += l.Size
 		if li > 0 {
 			m.UserSizeBytes += l.Size
 		}
-		tree := diveTree(l.Entries)
-		if li == 0 {
-			stacked = copyTree(tree)
+		st := int32(li + 1)
+		added = added[:0]
+		for ei := range l.Entries {
+			e := &l.Entries[ei]
+			added = t.addLayerPath(diveName(e), e.Size, e.Mode.IsDir(), st, added)
 		}
-		tree.visit("", func(p, name string, n *dnode) bool {
-			if len(n.children) > 0 {
-				return true // dive only visits leaves
+		if li == 0 {
+			// The stacked tree starts as a copy of the first layer's tree.
+			for _, n := range added {
+				d := &t.nodes[n]
+				d.ssize = d.size
+				d.flags = d.flags&^dStackDir | dStacked
+				if d.flags&dDir != 0 {
+					d.flags |= dStackDir
+				}
 			}
-			whiteout := strings.HasPrefix(name, whiteoutPrefix)
-			if whiteout {
-				p = strings.TrimSuffix(p, name) + name[len(whiteoutPrefix):]
+		}
+		added, scratch = t.postOrder(added, scratch)
+		// Visit the layer's leaves in name order; a whiteout of a missing
+		// path ends the visit of this layer.
+		for k, n := range added {
+			if k > 0 && t.nodes[added[k-1]].parent == n {
+				continue // dive only visits leaves; in post-order a parent follows its last child
 			}
+			name := t.name(n)
+			if !strings.HasPrefix(name, whiteoutPrefix) {
+				record(&t.nodes[n], t.nodes[n].size)
+				continue
+			}
+			path, target := whiteoutTarget(t.nodes[n].key, name)
 			// dive records the path before it looks the whiteout up, so an
-			// abandoned lookup still leaves a minimum of -1 behind.
-			d := data[p]
-			if d == nil {
-				d = &effData{min: -1}
-				data[p] = d
-				order = append(order, p)
+			// abandoned lookup still leaves a minimum of -1 behind. dive keys
+			// its data by the path string, which for a bare ".wh." name ends
+			// in a slash: the node of that string (an empty last component)
+			// keeps it apart from the directory's own data.
+			dn := t.node(path[1:])
+			prev := t.stacked(target)
+			d := &t.nodes[dn]
+			if prev < 0 {
+				if d.flags&dRecorded == 0 {
+					d.flags |= dRecorded
+					d.min = -1
+				}
+				break // dive's visitor errors and abandons the layer
 			}
 			var size int64
-			if whiteout {
-				prev := stacked.get(p)
-				if prev == nil {
-					return false // dive's visitor errors and abandons the layer
-				}
-				if prev.isDir {
-					size = prev.subtreeSize()
-				}
-			} else {
-				size = n.size
+			if t.nodes[prev].flags&dStackDir != 0 {
+				size, scratch = t.stackedSize(prev, scratch)
 			}
-			d.cumulative += size
-			if d.min < 0 || size < d.min {
-				d.min = size
+			record(d, size)
+		}
+		// Graft the layer onto the stacked tree, in the same order.
+		for _, n := range added {
+			name := t.name(n)
+			if !strings.HasPrefix(name, whiteoutPrefix) {
+				scratch = t.stackPath(n, scratch)
+				continue
 			}
-			d.count++
-			return true
-		})
-		stack(stacked, tree)
+			_, target := whiteoutTarget(t.nodes[n].key, name)
+			if target == "" {
+				continue // dive's RemovePath of the root does nothing
+			}
+			if prev := t.stacked(target); prev >= 0 {
+				scratch = t.unstack(prev, scratch)
+			}
+		}
 	}
 	var minSum, cumSum int64
-	for _, p := range order {
-		d := data[p]
+	for i := range t.nodes {
+		d := &t.nodes[i]
+		if d.flags&dRecorded == 0 {
+			continue
+		}
 		minSum += d.min
-		cumSum += d.cumulative
+		cumSum += d.cum
 		if d.count >= 2 {
-			m.WastedBytes += d.cumulative
-			m.Inefficient = append(m.Inefficient, Inefficiency{Path: p, Count: d.count, CumulativeSize: d.cumulative})
+			m.WastedBytes += d.cum
+			m.Inefficient = append(m.Inefficient, Inefficiency{Path: "/" + d.key, Count: int(d.count), CumulativeSize: d.cum})
 		}
 	}
 	m.Efficiency = 1

@@ -77,9 +77,11 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 	cr := &guardReader{ctx: ctx, r: r, budget: budget}
 	tr := tar.NewReader(cr)
 	var l Layer
+	var entries entryChunks
 	bufp := pool.p.Get().(*[]byte)
 	defer pool.p.Put(bufp)
 	buf := *bufp
+	h := xxhash.New() // reset for every file: one digest per layer, not one per file
 	for n := 0; ; n++ {
 		hdr, err := tr.Next()
 		if err == io.EOF {
@@ -167,7 +169,7 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 					}
 				}
 				if !opts.NoHash {
-					h := xxhash.New()
+					h.Reset()
 					if _, err := io.CopyBuffer(h, body, buf); err != nil {
 						return Layer{}, fmt.Errorf("reading %s: %w", p, err)
 					}
@@ -176,14 +178,51 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 			}
 		}
 		l.Size += hdr.Size
-		l.Entries = append(l.Entries, e)
+		entries.add(e)
 	}
 	// Drain trailing padding so that digest-verifying readers see EOF.
 	if _, err := io.CopyBuffer(io.Discard, cr, buf); err != nil {
 		return Layer{}, fmt.Errorf("reading end of tar: %w", err)
 	}
 	l.TarSize = cr.n
+	l.Entries = entries.join()
 	return l, nil
+}
+
+// entryChunks collects a layer's entries in chunks of growing size and
+// joins them once at the end: one copy of every entry, and a slice of exactly
+// the right length, where append's growth copies the entries of a large
+// layer several times over and leaves up to a quarter of its capacity unused.
+type entryChunks struct {
+	full [][]Entry
+	cur  []Entry
+	n    int
+}
+
+func (c *entryChunks) add(e Entry) {
+	if len(c.cur) == cap(c.cur) {
+		if c.cur != nil {
+			c.full = append(c.full, c.cur)
+		}
+		c.cur = make([]Entry, 0, min(16<<10, max(64, 2*cap(c.cur))))
+	}
+	c.cur = append(c.cur, e)
+	c.n++
+}
+
+// join returns the entries in order (nil for none).
+func (c *entryChunks) join() []Entry {
+	if c.n == 0 {
+		return nil
+	}
+	if len(c.full) == 0 && len(c.cur) == cap(c.cur) {
+		return c.cur
+	}
+	out := make([]Entry, 0, c.n)
+	for _, f := range c.full {
+		out = append(out, f...)
+	}
+	return append(out, c.cur...)
 }
 
 // readAllN reads exactly n bytes (n is a trusted, capped size).

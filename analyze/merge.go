@@ -1,7 +1,7 @@
 package analyze
 
 import (
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -80,12 +80,13 @@ func merge(ix *Index) {
 				}
 			}
 		}
+		var pc parentCache
 		for ei := range l.Entries {
 			e := &l.Entries[ei]
 			if e.Status == Marker {
 				continue
 			}
-			n := ix.insert(root, e.Path, int32(li))
+			n := ix.insert(root, e.Path, int32(li), &pc)
 			e.Change = Added
 			if n.set {
 				prev := ix.entry(n.ref)
@@ -122,8 +123,17 @@ func merge(ix *Index) {
 		}
 	}
 	ix.Final = ix.Final[:0]
-	walkNodes(root, func(r Ref) { ix.Final = append(ix.Final, r) })
-	sort.Slice(ix.Final, func(i, j int) bool { return ix.entry(ix.Final[i]).Path < ix.entry(ix.Final[j]).Path })
+	if root.set {
+		ix.Final = append(ix.Final, root.ref)
+	}
+	ix.appendSorted(root, nil)
+	for i := 1; i < len(ix.Final); i++ {
+		if ix.entry(ix.Final[i-1]).Path >= ix.entry(ix.Final[i]).Path {
+			// Only paths that are not clean (never from readLayer) get here.
+			slices.SortFunc(ix.Final, func(a, b Ref) int { return strings.Compare(ix.entry(a).Path, ix.entry(b).Path) })
+			break
+		}
+	}
 	for li := range ix.Layers {
 		alive := linkTargets(ix.Layers[li].Entries)
 		for _, e := range ix.Layers[li].Entries {
@@ -171,9 +181,23 @@ func (ix *Index) Entry(r Ref) *Entry { return ix.entry(r) }
 
 // insert finds or creates the node for p. A non-directory met on the way
 // down is replaced by an implied directory: its entry is overwritten.
-func (ix *Index) insert(root *vnode, p string, layer int32) *vnode {
-	n := root
-	for _, name := range splitPath(p) {
+// Entries of a directory usually follow one another, so c remembers the
+// last parent walked to and insert starts there when p shares it.
+func (ix *Index) insert(root *vnode, p string, layer int32, c *parentCache) *vnode {
+	key := strings.Trim(p, "/")
+	n, i, more := root, 0, key != ""
+	dir := ""
+	if j := strings.LastIndexByte(key, '/'); j >= 0 {
+		dir = key[:j]
+		if c.node != nil && c.dir == dir {
+			// The walk to c.node already replaced non-directories on the way.
+			n, i = c.node, j+1
+		}
+	}
+	parent := n
+	for more {
+		var name string
+		name, i, more = nextName(key, i)
 		if n.set && ix.entry(n.ref).Type != TypeDir {
 			prev := ix.entry(n.ref)
 			prev.Status = Overwritten
@@ -182,42 +206,118 @@ func (ix *Index) insert(root *vnode, p string, layer int32) *vnode {
 			}
 			n.set = false
 		}
-		c := n.children[name]
-		if c == nil {
+		child := n.children[name]
+		if child == nil {
 			if n.children == nil {
 				n.children = make(map[string]*vnode)
 			}
-			c = &vnode{}
-			n.children[name] = c
+			child = &vnode{}
+			n.children[name] = child
 		}
-		n = c
+		parent, n = n, child
+	}
+	c.dir, c.node = dir, parent
+	if key == "" {
+		c.node = nil
 	}
 	return n
 }
 
-func lookup(root *vnode, p string) *vnode {
+// parentCache is the directory insert walked to last and its node.
+type parentCache struct {
+	dir  string
+	node *vnode
+}
+
+// nextName returns the component of key starting at i, where the next one
+// starts, and whether there is one: the components strings.Split(key, "/")
+// returns, without allocating them. key is a path trimmed of slashes.
+func nextName(key string, i int) (name string, next int, more bool) {
+	if j := strings.IndexByte(key[i:], '/'); j >= 0 {
+		return key[i : i+j], i + j + 1, true
+	}
+	return key[i:], len(key), false
+}
+
+// lookupKey finds the node of a key (a path trimmed of slashes).
+func lookupKey(root *vnode, key string) *vnode {
 	n := root
-	for _, name := range splitPath(p) {
-		if n = n.children[name]; n == nil {
-			return nil
-		}
+	for i, more := 0, key != ""; more && n != nil; {
+		var name string
+		name, i, more = nextName(key, i)
+		n = n.children[name]
 	}
 	return n
 }
+
+func lookup(root *vnode, p string) *vnode { return lookupKey(root, strings.Trim(p, "/")) }
 
 func lookupParent(root *vnode, p string) (*vnode, string, *vnode) {
-	parts := splitPath(p)
-	if len(parts) == 0 {
+	key := strings.Trim(p, "/")
+	if key == "" {
 		return nil, "", nil
 	}
-	parent := root
-	for _, name := range parts[:len(parts)-1] {
-		if parent = parent.children[name]; parent == nil {
+	parent, name := root, key
+	if i := strings.LastIndexByte(key, '/'); i >= 0 {
+		name = key[i+1:]
+		if parent = lookupKey(root, key[:i]); parent == nil {
 			return nil, "", nil
 		}
 	}
-	name := parts[len(parts)-1]
 	return parent, name, parent.children[name]
+}
+
+// childKey stands, among the children of one directory, either for a child
+// itself or for everything below it.
+type childKey struct {
+	name string
+	n    *vnode
+	sub  bool // the child's descendants, whose paths continue with "/"
+}
+
+// compareChildKeys orders child keys as the full paths they stand for
+// compare: a child's own path ends where its name does, its descendants'
+// continue with a slash, so "a" < "a-b" < "a/x" < "a0".
+func compareChildKeys(a, b childKey) int {
+	n := min(len(a.name), len(b.name))
+	if c := strings.Compare(a.name[:n], b.name[:n]); c != 0 {
+		return c
+	}
+	next := func(k childKey) int { // the byte after the common prefix; -1 for the end
+		switch {
+		case len(k.name) > n:
+			return int(k.name[n])
+		case k.sub:
+			return '/'
+		}
+		return -1
+	}
+	return next(a) - next(b)
+}
+
+// appendSorted appends the real entries below n to ix.Final in path order,
+// sorting each directory's children rather than all paths at the end. keys
+// is scratch space shared down the recursion.
+func (ix *Index) appendSorted(n *vnode, keys []childKey) []childKey {
+	start := len(keys)
+	for name, c := range n.children {
+		if c.set {
+			keys = append(keys, childKey{name: name, n: c})
+		}
+		if len(c.children) > 0 {
+			keys = append(keys, childKey{name: name, n: c, sub: true})
+		}
+	}
+	end := len(keys)
+	slices.SortFunc(keys[start:end], compareChildKeys)
+	for i := start; i < end; i++ {
+		if k := keys[i]; k.sub {
+			keys = ix.appendSorted(k.n, keys)
+		} else {
+			ix.Final = append(ix.Final, k.n.ref)
+		}
+	}
+	return keys[:start]
 }
 
 // walkNodes visits every real entry at or below n.
@@ -228,12 +328,4 @@ func walkNodes(n *vnode, fn func(Ref)) {
 	for _, c := range n.children {
 		walkNodes(c, fn)
 	}
-}
-
-func splitPath(p string) []string {
-	p = strings.Trim(p, "/")
-	if p == "" {
-		return nil
-	}
-	return strings.Split(p, "/")
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"sync/atomic"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -47,7 +48,8 @@ func Walk(ctx context.Context, img v1.Image, opts Options) (*Index, error) {
 	pool := newBufPool()
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(opts.Concurrency)
-	for i, l := range layers {
+	for _, i := range largestFirst(meta) {
+		l := layers[i]
 		g.Go(func() error {
 			li, err := walkLayer(gctx, l, meta[i], opts, pool, budget, tr)
 			if err != nil {
@@ -74,6 +76,18 @@ func Walk(ctx context.Context, img v1.Image, opts Options) (*Index, error) {
 	attachHistory(ix)
 	merge(ix)
 	return ix, nil
+}
+
+// largestFirst orders layer indexes by stored size, largest first (ties in
+// layer order). Starting the big layers first keeps the slowest one from
+// running alone at the end of the walk while other workers sit idle.
+func largestFirst(meta []layerMeta) []int {
+	order := make([]int, len(meta))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return meta[order[a]].size > meta[order[b]].size })
+	return order
 }
 
 // storedSizer is implemented by layers that know their stored blob size
