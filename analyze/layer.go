@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -128,6 +129,19 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 			// An earlier copy of p in this layer is shadowed: drop what was kept of it.
 			delete(l.Captured, p)
 			delete(l.Prefixes, p)
+		}
+		if e.Type == TypeFile && isSparse(hdr) {
+			// A sparse file's holes are not stored: reading it would
+			// expand them (a 1.5 kB entry can declare a 1 TiB hole). Its
+			// stored data is skipped by the next tr.Next; it is not hashed
+			// or captured. Its declared size still counts against the
+			// uncompressed limit, as it would when extracted.
+			if err := budget.fits(hdr.Size); err != nil {
+				return Layer{}, fmt.Errorf("reading %s: %w", p, err)
+			}
+			l.Size += hdr.Size
+			entries.add(e)
+			continue
 		}
 		if e.Type == TypeFile {
 			if err := budget.fits(hdr.Size); err != nil {
@@ -265,4 +279,18 @@ func (g *guardReader) Read(p []byte) (int, error) {
 		return n, berr
 	}
 	return n, err
+}
+
+// isSparse reports whether hdr describes a sparse file (old GNU or PAX
+// GNU.sparse.* formats).
+func isSparse(hdr *tar.Header) bool {
+	if hdr.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }

@@ -223,6 +223,17 @@ func layoutBlobCase(name, which string, tamper func(t *testing.T, path string), 
 func hostileCases() []imageCase {
 	return []imageCase{
 		{
+			// A sparse entry's holes are never read (nor hashed): a
+			// 1.5 kB layer declaring a 1 TiB hole is indexed at once.
+			name: "sparse file of 1 TiB, all hole, no --max-uncompressed",
+			build: func(t *testing.T) (string, []string) {
+				raw := cat(sparseHeader(t, "hole", 1<<40), endOfArchive)
+				return archive(t, image(t, v1.Config{}, rawLayer(raw))), nil
+			},
+			check: func(t *testing.T, r *report.Report) { wantFile(t, r, "/hole", "file", "visible") },
+			time:  10 * time.Second,
+		},
+		{
 			name: "traversal and absolute paths",
 			build: func(t *testing.T) (string, []string) {
 				host := t.TempDir() // a real host directory an escaping entry would reach
