@@ -9,11 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/slimcheck/slimcheck/analyze/pipeline"
-	"github.com/slimcheck/slimcheck/analyze/source"
-	"github.com/slimcheck/slimcheck/internal/demo"
 	"github.com/slimcheck/slimcheck/recommend"
-	"github.com/slimcheck/slimcheck/recommend/basesize"
 	"github.com/slimcheck/slimcheck/recommend/dockerfile"
 	"github.com/slimcheck/slimcheck/recommend/openshift"
 	"github.com/slimcheck/slimcheck/recommend/output"
@@ -122,36 +118,19 @@ func runRecommend(ctx context.Context, e *env, o *recommendOptions, args []strin
 	if err != nil {
 		return err
 	}
-	popts.Summary.Files = true
-	popts.Summary.ToolVersion = version
-	var res *pipeline.Result
-	if o.demo {
-		img, err := demo.Image()
-		if err != nil {
-			return err
-		}
-		res, err = pipeline.RunImage(ctx, img, source.Info{Reference: demo.Reference, Kind: source.KindDockerArchive, Name: demo.Reference}, popts)
-		if err != nil {
-			return err
-		}
-	} else if res, err = analyzeWithProgress(ctx, e, args[0], popts); err != nil {
+	ref := ""
+	if !o.demo {
+		ref = args[0]
+	}
+	res, err := analyzeForPlan(ctx, e, o.demo, ref, popts)
+	if err != nil {
 		return err
 	}
 	opts := recommend.DefaultOptions()
 	opts.RuntimeBase = o.runtimeBase
 	opts.ForceSplit = o.split
 	if !o.offline {
-		bo := basesize.DefaultOptions()
-		bo.Source = popts.Source
-		bo.Walk.Concurrency = popts.Walk.Concurrency
-		bo.Walk.MaxUncompressed = popts.Walk.MaxUncompressed
-		read := basesize.New(bo)
-		opts.BaseSize = func(ctx context.Context, ref, platform string) (recommend.BaseInfo, error) {
-			if isTTY(e.stderr) {
-				fmt.Fprintf(e.stderr, "reading the size of %s from its registry (cached by digest)…\n", ref)
-			}
-			return read(ctx, ref, platform)
-		}
+		opts.BaseSize = baseSizeReader(e, popts)
 	}
 	plan, err := recommend.Plan(ctx, res.Report, opts)
 	if err != nil {

@@ -13,9 +13,7 @@ import (
 
 	"github.com/slimcheck/slimcheck/analyze/pipeline"
 	"github.com/slimcheck/slimcheck/analyze/source"
-	"github.com/slimcheck/slimcheck/internal/demo"
 	"github.com/slimcheck/slimcheck/recommend"
-	"github.com/slimcheck/slimcheck/recommend/basesize"
 	"github.com/slimcheck/slimcheck/slim"
 	"github.com/slimcheck/slimcheck/slim/check"
 )
@@ -135,28 +133,19 @@ func runSlim(ctx context.Context, e *env, o *slimOptions, args []string, dest sl
 			fmt.Fprintf(e.stderr, format+"\n", a...)
 		}
 	}
-	var res *pipeline.Result
-	if o.demo {
-		img, err := demo.Image()
-		if err != nil {
-			return err
-		}
-		info := source.Info{Reference: demo.Reference, Kind: source.KindDockerArchive, Name: demo.Reference, ReadUncompressed: true}
-		if res, err = pipeline.RunImage(ctx, img, info, popts); err != nil {
-			return err
-		}
-	} else if res, err = analyzeWithProgress(ctx, e, args[0], popts); err != nil {
+	ref := ""
+	if !o.demo {
+		ref = args[0]
+	}
+	res, err := analyzeForPlan(ctx, e, o.demo, ref, popts)
+	if err != nil {
 		return err
 	}
 	ropts := recommend.DefaultOptions()
 	ropts.RuntimeBase = o.base
 	ropts.ForceSplit = o.split
 	if !o.offline {
-		bo := basesize.DefaultOptions()
-		bo.Source = popts.Source
-		bo.Walk.Concurrency = popts.Walk.Concurrency
-		bo.Walk.MaxUncompressed = popts.Walk.MaxUncompressed
-		ropts.BaseSize = basesize.New(bo)
+		ropts.BaseSize = baseSizeReader(e, popts)
 	}
 	plan, err := recommend.Plan(ctx, res.Report, ropts)
 	if err != nil {
