@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,30 +14,11 @@ import (
 )
 
 // runCI runs the whole CLI in-process in dir and returns the exit code and
-// output. Until root.go registers the ci command, it is added here and the
-// exit code is mapped the way run does.
+// output.
 func runCI(t *testing.T, dir string, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
 	t.Chdir(dir)
-	getenv := func(k string) string { return env[k] }
-	var stdout, stderr bytes.Buffer
-	e := newEnv(strings.NewReader(""), &stdout, &stderr, getenv)
-	if c, _, err := newRootCmd(e).Find([]string{"ci"}); err == nil && c.Name() == "ci" {
-		code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr, getenv)
-		return code, stdout.String(), stderr.String()
-	}
-	root := newRootCmd(e)
-	root.AddCommand(newCICmd(e))
-	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	var failed *failedError
-	switch {
-	case err == nil:
-		return exitOK, stdout.String(), stderr.String()
-	case errors.As(err, &failed):
-		return exitFailed, stdout.String(), failed.msg + "\n" + stderr.String()
-	}
-	return exitError, stdout.String(), err.Error() + "\n" + stderr.String()
+	return runCLI(t, env, args...)
 }
 
 // appImage is a small Debian-like Node.js image: a base layer, a build

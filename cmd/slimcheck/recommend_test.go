@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,30 +14,10 @@ import (
 	"github.com/slimcheck/slimcheck/recommend/dockerfile"
 )
 
-// runRecommendCLI runs the CLI in-process with the recommend command
-// registered (root.go may not list it yet) and maps errors to exit codes
-// the way run does.
+// runRecommendCLI runs the CLI in-process with an empty environment.
 func runRecommendCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	getenv := func(string) string { return "" }
-	e := newEnv(strings.NewReader(""), &stdout, &stderr, getenv)
-	if c, _, err := newRootCmd(e).Find([]string{"recommend"}); err == nil && c.Name() == "recommend" {
-		code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr, getenv)
-		return code, stdout.String(), stderr.String()
-	}
-	root := newRootCmd(e)
-	root.AddCommand(newRecommendCmd(e))
-	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	var failed *failedError
-	switch {
-	case err == nil:
-		return exitOK, stdout.String(), stderr.String()
-	case errors.As(err, &failed):
-		return exitFailed, stdout.String(), stderr.String()
-	}
-	return exitError, stdout.String(), err.Error() + "\n" + stderr.String()
+	return runCLI(t, nil, args...)
 }
 
 func TestRecommendDemo(t *testing.T) {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,29 +14,10 @@ import (
 	"github.com/slimcheck/slimcheck/slim/slimtest"
 )
 
-// runSlimCLI runs the CLI in-process with the slim command registered
-// (root.go may not list it yet), mapping errors to exit codes as run does.
+// runSlimCLI runs the whole CLI in-process with env.
 func runSlimCLI(t *testing.T, env map[string]string, args ...string) (int, string, string) {
 	t.Helper()
-	var stdout, stderr bytes.Buffer
-	getenv := func(k string) string { return env[k] }
-	e := newEnv(strings.NewReader(""), &stdout, &stderr, getenv)
-	if c, _, err := newRootCmd(e).Find([]string{"slim"}); err == nil && c.Name() == "slim" {
-		code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr, getenv)
-		return code, stdout.String(), stderr.String()
-	}
-	root := newRootCmd(e)
-	root.AddCommand(newSlimCmd(e))
-	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
-	var failed *failedError
-	switch {
-	case err == nil:
-		return exitOK, stdout.String(), stderr.String()
-	case errors.As(err, &failed):
-		return exitFailed, stdout.String(), failed.msg + "\n" + stderr.String()
-	}
-	return exitError, stdout.String(), err.Error() + "\n" + stderr.String()
+	return runCLI(t, env, args...)
 }
 
 func TestSlimDemo(t *testing.T) {
