@@ -294,21 +294,8 @@ func (t *diveTrie) stackedSize(n int32, stack []int32) (int64, []int32) {
 // postOrderCompare orders keys the way dive's VisitDepthChildFirst visits
 // them: siblings by name, children before their parent.
 func postOrderCompare(a, b string) int {
-	n := min(len(a), len(b))
-	for i := 0; i < n; i++ {
-		ca, cb := a[i], b[i]
-		switch {
-		case ca == cb:
-			continue
-		case ca == '/':
-			return -1
-		case cb == '/':
-			return 1
-		case ca < cb:
-			return -1
-		default:
-			return 1
-		}
+	if c := compareBytes(a, b); c != 0 {
+		return c
 	}
 	switch {
 	case len(a) == len(b):
@@ -332,7 +319,7 @@ func postOrderCompare(a, b string) int {
 // a stack in one pass, and anything else is sorted.
 func (t *diveTrie) postOrder(nodes, stack []int32) ([]int32, []int32) {
 	for k := 1; k < len(nodes); k++ {
-		if preOrderCompare(t.nodes[nodes[k-1]].key, t.nodes[nodes[k]].key) >= 0 {
+		if ComparePaths(t.nodes[nodes[k-1]].key, t.nodes[nodes[k]].key) >= 0 {
 			slices.SortFunc(nodes, func(a, b int32) int { return postOrderCompare(t.nodes[a].key, t.nodes[b].key) })
 			return nodes, stack
 		}
@@ -356,9 +343,19 @@ func (t *diveTrie) postOrder(nodes, stack []int32) ([]int32, []int32) {
 	return out, stack
 }
 
-// preOrderCompare orders keys parents first, siblings by name: bytes
-// compared with the separator below every other byte.
-func preOrderCompare(a, b string) int {
+// ComparePaths orders paths parents first, siblings by name — the lexical
+// walk order docker and BuildKit write layer tars in: bytes compared with
+// the separator below every other byte.
+func ComparePaths(a, b string) int {
+	if c := compareBytes(a, b); c != 0 {
+		return c
+	}
+	return len(a) - len(b)
+}
+
+// compareBytes compares the common prefix of a and b with the separator
+// below every other byte; 0 means one is a prefix of the other.
+func compareBytes(a, b string) int {
 	n := min(len(a), len(b))
 	for i := 0; i < n; i++ {
 		ca, cb := a[i], b[i]
@@ -375,7 +372,7 @@ func preOrderCompare(a, b string) int {
 			return 1
 		}
 	}
-	return len(a) - len(b)
+	return 0
 }
 
 // isAncestor reports whether key a is a proper ancestor of key b.

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"fmt"
+	"github.com/slimcheck/slimcheck/analyze"
 	"math"
 	"math/rand/v2"
 	"path"
@@ -151,35 +152,13 @@ func (b *layerBuilder) done() LayerPlan {
 	for i, e := range b.l.Entries {
 		keys[i], order[i] = strings.TrimSuffix(e.TarName(), "/"), i
 	}
-	slices.SortStableFunc(order, func(x, y int) int { return walkOrder(keys[x], keys[y]) })
+	slices.SortStableFunc(order, func(x, y int) int { return analyze.ComparePaths(keys[x], keys[y]) })
 	sorted := make([]Entry, len(order))
 	for i, k := range order {
 		sorted[i] = b.l.Entries[k]
 	}
 	b.l.Entries = sorted
 	return b.l
-}
-
-// walkOrder compares tar names in lexical walk order: bytes compared with
-// the separator below every other byte, so a directory's contents follow it
-// before any sibling whose name extends the directory's.
-func walkOrder(a, b string) int {
-	for i := 0; i < min(len(a), len(b)); i++ {
-		ca, cb := a[i], b[i]
-		switch {
-		case ca == cb:
-			continue
-		case ca == '/':
-			return -1
-		case cb == '/':
-			return 1
-		case ca < cb:
-			return -1
-		default:
-			return 1
-		}
-	}
-	return len(a) - len(b)
 }
 
 // treeSpec describes a generated directory tree, like a package's sources.
