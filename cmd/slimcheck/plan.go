@@ -26,6 +26,38 @@ func analyzeForPlan(ctx context.Context, e *env, useDemo bool, ref string, popts
 	return pipeline.RunImage(ctx, img, source.Info{Reference: demo.Reference, Kind: source.KindDockerArchive, Name: demo.Reference}, popts)
 }
 
+// planOptions are the flags shared by the commands that plan a split.
+type planOptions struct {
+	demo        bool   // plan the built-in demo image instead of IMAGE
+	runtimeBase string // --runtime-base / --base override
+	split       bool   // propose a split even for a slim image
+	offline     bool   // catalog sizes only
+}
+
+// analyzeAndPlan analyzes the image (or the demo) with every file listed and
+// plans its builder/runtime split.
+func analyzeAndPlan(ctx context.Context, e *env, args []string, popts pipeline.Options, po planOptions) (*pipeline.Result, *recommend.PlanResult, error) {
+	ref := ""
+	if !po.demo {
+		ref = args[0]
+	}
+	res, err := analyzeForPlan(ctx, e, po.demo, ref, popts)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := recommend.DefaultOptions()
+	opts.RuntimeBase = po.runtimeBase
+	opts.ForceSplit = po.split
+	if !po.offline {
+		opts.BaseSize = baseSizeReader(e, popts)
+	}
+	plan, err := recommend.Plan(ctx, res.Report, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, plan, nil
+}
+
 // baseSizeReader reads runtime-base sizes from their registries (walked
 // once, cached by digest), with the same source and walk limits as the
 // analysis, telling an interactive user what it fetches.

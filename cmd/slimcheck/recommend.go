@@ -118,21 +118,7 @@ func runRecommend(ctx context.Context, e *env, o *recommendOptions, args []strin
 	if err != nil {
 		return err
 	}
-	ref := ""
-	if !o.demo {
-		ref = args[0]
-	}
-	res, err := analyzeForPlan(ctx, e, o.demo, ref, popts)
-	if err != nil {
-		return err
-	}
-	opts := recommend.DefaultOptions()
-	opts.RuntimeBase = o.runtimeBase
-	opts.ForceSplit = o.split
-	if !o.offline {
-		opts.BaseSize = baseSizeReader(e, popts)
-	}
-	plan, err := recommend.Plan(ctx, res.Report, opts)
+	_, plan, err := analyzeAndPlan(ctx, e, args, popts, planOptions{demo: o.demo, runtimeBase: o.runtimeBase, split: o.split, offline: o.offline})
 	if err != nil {
 		return err
 	}

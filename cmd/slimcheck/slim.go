@@ -133,21 +133,7 @@ func runSlim(ctx context.Context, e *env, o *slimOptions, args []string, dest sl
 			fmt.Fprintf(e.stderr, format+"\n", a...)
 		}
 	}
-	ref := ""
-	if !o.demo {
-		ref = args[0]
-	}
-	res, err := analyzeForPlan(ctx, e, o.demo, ref, popts)
-	if err != nil {
-		return err
-	}
-	ropts := recommend.DefaultOptions()
-	ropts.RuntimeBase = o.base
-	ropts.ForceSplit = o.split
-	if !o.offline {
-		ropts.BaseSize = baseSizeReader(e, popts)
-	}
-	plan, err := recommend.Plan(ctx, res.Report, ropts)
+	res, plan, err := analyzeAndPlan(ctx, e, args, popts, planOptions{demo: o.demo, runtimeBase: o.base, split: o.split, offline: o.offline})
 	if err != nil {
 		return err
 	}

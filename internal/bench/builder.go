@@ -2,12 +2,13 @@ package bench
 
 import (
 	"fmt"
-	"github.com/slimcheck/slimcheck/analyze"
 	"math"
 	"math/rand/v2"
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/slimcheck/slimcheck/analyze"
 )
 
 // planner holds the random stream and scale of one plan.
