@@ -64,6 +64,7 @@ const diveHiddenPrefix = ".wh..wh.."
 // trees of maps, and a node's efficiency data lives beside them.
 type dnode struct {
 	key    string // path without the leading slash, components joined by "/"; "" is the root
+	hash   uint64 // maphash of key with the trie's seed
 	parent int32  // trie links; -1 for none
 	child  int32
 	next   int32
@@ -94,7 +95,8 @@ type diveTrie struct {
 	nodes      []dnode
 	slots      []int32 // node id, 0 for an empty slot (the root is never in the table)
 	seed       maphash.Seed
-	lastParent int32 // the parent addLayerPath looked up last, or -1
+	lastParent int32   // the parent addLayerPath looked up last, or -1
+	chain      []int32 // scratch for prefixes
 }
 
 func newDiveTrie(sizeHint int) *diveTrie {
@@ -108,15 +110,18 @@ func newDiveTrie(sizeHint int) *diveTrie {
 	return t
 }
 
-// find returns the slot of key: where its node is, or where it would go.
-func (t *diveTrie) find(key string) int {
+// find returns the slot of key, whose hash is h: where its node is, or
+// where it would go.
+func (t *diveTrie) find(key string, h uint64) int {
 	mask := len(t.slots) - 1
-	for i := int(maphash.String(t.seed, key)) & mask; ; i = (i + 1) & mask {
-		if id := t.slots[i]; id == 0 || t.nodes[id].key == key {
+	for i := int(h) & mask; ; i = (i + 1) & mask {
+		if id := t.slots[i]; id == 0 || t.nodes[id].hash == h && t.nodes[id].key == key {
 			return i
 		}
 	}
 }
+
+func (t *diveTrie) hash(key string) uint64 { return maphash.String(t.seed, key) }
 
 // grow doubles the table once it is half full.
 func (t *diveTrie) grow() {
@@ -125,7 +130,7 @@ func (t *diveTrie) grow() {
 	}
 	t.slots = make([]int32, 2*len(t.slots))
 	for id := 1; id < len(t.nodes); id++ {
-		t.slots[t.find(t.nodes[id].key)] = int32(id)
+		t.slots[t.find(t.nodes[id].key, t.nodes[id].hash)] = int32(id)
 	}
 }
 
@@ -135,24 +140,54 @@ func (t *diveTrie) name(n int32) string {
 	return k[strings.LastIndexByte(k, '/')+1:]
 }
 
+// child returns the node of key (hash h), creating it below parent if needed.
+func (t *diveTrie) child(parent int32, key string, h uint64) int32 {
+	if id := t.slots[t.find(key, h)]; id != 0 {
+		return id
+	}
+	t.grow()
+	id := int32(len(t.nodes))
+	t.nodes = append(t.nodes, dnode{key: key, hash: h, parent: parent, child: -1, next: t.nodes[parent].child})
+	t.nodes[parent].child = id
+	t.slots[t.find(key, h)] = id
+	return id
+}
+
 // node returns the node of key, creating it (and its ancestors) if needed.
 func (t *diveTrie) node(key string) int32 {
 	if key == "" {
 		return 0
 	}
-	if id := t.slots[t.find(key)]; id != 0 {
+	if id := t.slots[t.find(key, t.hash(key))]; id != 0 {
 		return id
 	}
-	parent := int32(0)
-	if i := strings.LastIndexByte(key, '/'); i >= 0 {
-		parent = t.node(key[:i])
+	t.chain = t.prefixes(key, t.chain)
+	return t.chain[len(t.chain)-1]
+}
+
+// prefixes appends the nodes of every component prefix of key ("a", "a/b",
+// "a/b/c"), creating missing ones. The prefixes' hashes are computed in one
+// pass over key, so a path of many components costs time linear in its
+// length, not in its length times its depth.
+func (t *diveTrie) prefixes(key string, ids []int32) []int32 {
+	ids = ids[:0]
+	var h maphash.Hash
+	h.SetSeed(t.seed)
+	parent, written := int32(0), 0
+	for i := 0; ; {
+		end := len(key)
+		if j := strings.IndexByte(key[i:], '/'); j >= 0 {
+			end = i + j
+		}
+		h.WriteString(key[written:end])
+		written = end
+		parent = t.child(parent, key[:end], h.Sum64())
+		ids = append(ids, parent)
+		if end == len(key) {
+			return ids
+		}
+		i = end + 1
 	}
-	t.grow()
-	id := int32(len(t.nodes))
-	t.nodes = append(t.nodes, dnode{key: key, parent: parent, child: -1, next: t.nodes[parent].child})
-	t.nodes[parent].child = id
-	t.slots[t.find(key)] = id
-	return id
 }
 
 // lookup returns the node of key, or -1 if it was never interned.
@@ -160,7 +195,7 @@ func (t *diveTrie) lookup(key string) int32 {
 	if key == "" {
 		return 0
 	}
-	if id := t.slots[t.find(key)]; id != 0 {
+	if id := t.slots[t.find(key, t.hash(key))]; id != 0 {
 		return id
 	}
 	return -1
@@ -179,7 +214,7 @@ func (t *diveTrie) addLayerPath(p string, size int64, isDir bool, st int32, adde
 	if key == "" {
 		return added // dive never sets a payload on the root
 	}
-	cur, i := int32(0), 0
+	cur, fast := int32(0), false
 	// Fast path: when the parent is already in the layer's tree (tar writers
 	// put a directory before its contents), so are all its ancestors, and
 	// only the last component needs a look. Entries of a directory come
@@ -191,28 +226,25 @@ func (t *diveTrie) addLayerPath(p string, size int64, isDir bool, st int32, adde
 			t.lastParent = parent
 		}
 		if parent >= 0 && t.nodes[parent].layer == st {
-			cur, i = parent, j+1
+			cur, fast = parent, true
 		}
 	}
-	for {
-		j := strings.IndexByte(key[i:], '/')
-		end := len(key)
-		if j >= 0 {
-			end = i + j
-		}
-		c := t.node(key[:end])
+	var chain []int32
+	if fast {
+		chain = append(t.chain[:0], t.child(cur, key, t.hash(key)))
+	} else {
+		chain = t.prefixes(key, t.chain)
+	}
+	t.chain = chain
+	for _, c := range chain {
 		if n := &t.nodes[c]; n.layer != st {
-			if strings.HasPrefix(key[i:end], diveHiddenPrefix) {
+			if strings.HasPrefix(t.name(c), diveHiddenPrefix) {
 				return added
 			}
 			n.layer, n.size, n.flags = st, 0, n.flags&^dDir
 			added = append(added, c)
 		}
 		cur = c
-		if j < 0 {
-			break
-		}
-		i = end + 1
 	}
 	n := &t.nodes[cur]
 	n.size = size
@@ -230,6 +262,9 @@ func (t *diveTrie) stackPath(n int32, chain []int32) []int32 {
 	chain = chain[:0]
 	for a := n; a > 0; a = t.nodes[a].parent {
 		chain = append(chain, a)
+		if t.nodes[a].flags&dStacked != 0 {
+			break // the stacked tree is a tree: a stacked node's ancestors are stacked
+		}
 	}
 	for k := len(chain) - 1; k >= 0; k-- {
 		a := &t.nodes[chain[k]]
@@ -319,6 +354,9 @@ func postOrderCompare(a, b string) int {
 // a stack in one pass, and anything else is sorted.
 func (t *diveTrie) postOrder(nodes, stack []int32) ([]int32, []int32) {
 	for k := 1; k < len(nodes); k++ {
+		if t.nodes[nodes[k]].parent == nodes[k-1] {
+			continue // a parent before its child: in order, and cheap to tell for deep paths
+		}
 		if ComparePaths(t.nodes[nodes[k-1]].key, t.nodes[nodes[k]].key) >= 0 {
 			slices.SortFunc(nodes, func(a, b int32) int { return postOrderCompare(t.nodes[a].key, t.nodes[b].key) })
 			return nodes, stack

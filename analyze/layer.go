@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"archive/tar"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -168,7 +167,7 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 				if capture {
 					l.Oversized = append(l.Oversized, p)
 				}
-				var body io.Reader = tr
+				h.Reset()
 				if opts.CapturePrefix != nil {
 					if n, ok := opts.CapturePrefix(p); ok && n > 0 {
 						prefix, err := readAllN(tr, min(n, hdr.Size))
@@ -179,12 +178,11 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 							l.Prefixes = make(map[string][]byte)
 						}
 						l.Prefixes[p] = prefix
-						body = io.MultiReader(bytes.NewReader(prefix), tr)
+						_, _ = h.Write(prefix) // the rest of the file follows below
 					}
 				}
-				if !opts.NoHash {
-					h.Reset()
-					if _, err := io.CopyBuffer(h, body, buf); err != nil {
+				if !opts.NoHash { // else tr.Next skips the rest
+					if _, err := io.CopyBuffer(h, tr, buf); err != nil {
 						return Layer{}, fmt.Errorf("reading %s: %w", p, err)
 					}
 					e.Hash = h.Sum64()

@@ -25,6 +25,10 @@ type Options struct {
 	// digest and reports its diff ID instead; the stored size comes from an
 	// optional StoredSize() int64 method, else it is the tar size.
 	StoredUncompressed bool
+	// Dive also computes dive's metrics into Index.Dive, on a goroutine of
+	// its own while the layers are merged (Dive reads only what the walk
+	// recorded, never what the merge sets).
+	Dive bool
 	// NoHash skips hashing file contents (metadata-only rewrites then go undetected).
 	NoHash bool
 	// Progress, when set, is called as layers are read. It is called from the
