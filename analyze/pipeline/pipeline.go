@@ -61,6 +61,7 @@ func RunImage(ctx context.Context, img v1.Image, info source.Info, opts Options)
 		wo.CapturePrefix = attribute.CapturePrefix
 	}
 	wo.StoredUncompressed = wo.StoredUncompressed || info.ReadUncompressed
+	wo.Dive = true // computed beside the merge, on the other core
 	ix, err := analyze.Walk(ctx, img, wo)
 	if err != nil {
 		return nil, fmt.Errorf("analyzing %s: %w", info.Reference, err)
@@ -73,7 +74,7 @@ func RunImage(ctx context.Context, img v1.Image, info source.Info, opts Options)
 		}
 	}
 	src := summary.Source{Reference: info.Reference, Kind: string(info.Kind), Name: info.Name, Digest: info.Digest, Platform: info.Platform}
-	rep := summary.Build(ix, src, attr, opts.Summary)
+	rep := summary.Build(ix, src, attr, *ix.Dive, opts.Summary)
 	rep.Image.ConfigDigest = info.ID
 	return &Result{Report: rep, Index: ix, Image: img, Info: info, Attr: attr}, nil
 }

@@ -1,46 +1,139 @@
 package summary
 
 import (
+	"math/rand/v2"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/slimcheck/slimcheck/report"
 )
 
-func TestAncestors(t *testing.T) {
+func TestParentOf(t *testing.T) {
+	deep := strings.Repeat("/d", 40)
 	tests := []struct {
 		in   string
-		max  int
-		want []string
+		want string // "" for none
 	}{
-		{"/a/b/c", 32, []string{"/a", "/a/b"}},
-		{"/a", 32, nil},
-		{"/", 32, nil},
-		{"/a/b/c/d", 2, []string{"/a", "/a/b"}},
+		{"/a/b/c", "/a/b"},
+		{"/a/b/c/d/e", "/a/b/c/d"},
+		{"/a/b/f", "/a/b"}, // an ancestor of the last parent
+		{"/a/b/g", "/a/b"}, // the last parent
+		{"/a", ""},
+		{"/", ""},
+		{"", ""},
+		{"/a-b/c", "/a-b"},
+		{deep + "/f", strings.Repeat("/d", maxDirDepth)},
+		{strings.Repeat("/d", 38) + "/f", strings.Repeat("/d", maxDirDepth)},
+		{strings.Repeat("/d", maxDirDepth+1), strings.Repeat("/d", maxDirDepth)},
+		{strings.Repeat("/d", maxDirDepth) + "/f", strings.Repeat("/d", maxDirDepth)},
 	}
+	tab := newDirTable(1) // shared, in order: the cache of the last parent is part of the test
 	for _, tt := range tests {
-		if got := ancestors(tt.in, tt.max); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("ancestors(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+		n := tab.parentOf(tt.in)
+		got := ""
+		if n >= 0 {
+			got = tab.at(n).path
+		}
+		if got != tt.want {
+			t.Errorf("parentOf(%.20q) = %.20q, want %.20q", tt.in, got, tt.want)
 		}
 	}
-	deep := strings.Repeat("/d", 100_000) + "/f"
-	if got := ancestors(deep, maxDirDepth); len(got) != maxDirDepth {
-		t.Errorf("deep path: %d ancestors, want %d", len(got), maxDirDepth)
+	// Every node's ancestors exist, with levels one apart.
+	for n := range tab.n {
+		nd := tab.at(n)
+		if want := int32(strings.Count(nd.path, "/")); nd.level != want {
+			t.Errorf("%.20q: level %d, want %d", nd.path, nd.level, want)
+		}
+		if nd.parent >= 0 && tab.at(nd.parent).level != nd.level-1 {
+			t.Errorf("%.20q: parent at level %d", nd.path, tab.at(nd.parent).level)
+		}
 	}
 }
 
 func TestTopDirs(t *testing.T) {
-	dirs := map[string]int64{
-		"/usr": 100, "/usr/lib": 95, "/usr/lib/gcc": 90, "/usr/lib/gcc/x86_64": 90, "/usr/lib/gcc/x86_64/4.8": 50, "/usr/lib/gcc/x86_64/other": 40,
-		"/var": 10, "/var/cache": 10, "/var/cache/yum": 10,
-		"/usr/share": 5,
+	type file struct {
+		path string
+		size int64
 	}
-	got := topDirs(dirs, 5)
-	var paths []string
-	for _, d := range got {
-		paths = append(paths, d.Path)
+	tests := []struct {
+		name  string
+		files []file
+		want  []string
+	}{
+		{"descends while a child holds 80%", []file{
+			{"/usr/lib/gcc/x86_64/4.8/f", 50}, {"/usr/lib/gcc/x86_64/other/f", 40}, {"/usr/lib/f", 5},
+			{"/usr/share/f", 5}, {"/var/cache/yum/f", 10},
+		}, []string{"/usr/lib/gcc/x86_64", "/var/cache/yum", "/usr/share"}},
+		{"exactly 80% is enough", []file{{"/p/q/r/f", 80}, {"/p/q/f", 20}}, []string{"/p/q/r"}},
+		{"79% is not", []file{{"/p/q/r/f", 79}, {"/p/q/f", 21}}, []string{"/p/q"}},
+		{"first level without subdirectories", []file{{"/opt/f", 9}, {"/srv/a/f", 4}}, []string{"/opt", "/srv/a"}},
+		{"deep paths stop at the depth bound", []file{{strings.Repeat("/d", 50) + "/f", 7}}, []string{strings.Repeat("/d", maxDirDepth)}},
+		{"top five only", []file{
+			{"/a/1/f", 1}, {"/a/2/f", 2}, {"/a/3/f", 3}, {"/a/4/f", 4}, {"/a/5/f", 5}, {"/a/6/f", 6},
+		}, []string{"/a/6", "/a/5", "/a/4", "/a/3", "/a/2"}},
+		{"nothing", nil, []string{}},
 	}
-	want := []string{"/usr/lib/gcc/x86_64", "/var/cache/yum", "/usr/share"}
-	if !reflect.DeepEqual(paths, want) {
-		t.Errorf("topDirs = %q, want %q", paths, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tab := newDirTable(2)
+			old := map[string]int64{}
+			for _, f := range tt.files {
+				tab.addCategory(tab.parentOf(f.path), 1, f.size)
+				for _, d := range oldAncestors(f.path, oldMaxDirDepth) {
+					old[d] += f.size
+				}
+			}
+			tab.propagate()
+			got := tab.topDirs(1, 5)
+			paths := []string{}
+			for _, d := range got {
+				paths = append(paths, d.Path)
+			}
+			if !reflect.DeepEqual(paths, tt.want) {
+				t.Errorf("topDirs = %q, want %q", paths, tt.want)
+			}
+			if want := oldTopDirs(old, 5); !reflect.DeepEqual(got, want) {
+				t.Errorf("topDirs = %+v, oracle %+v", got, want)
+			}
+			if other := tab.topDirs(0, 5); len(other) != 0 {
+				t.Errorf("category 0 has no bytes, got dirs %+v", other)
+			}
+		})
+	}
+}
+
+// TestTopN checks the bounded selection against a full stable sort.
+func TestTopN(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{1, 2, 5, 20, 100} {
+		for range 50 {
+			all := make([]hiddenRef, r.IntN(300))
+			for i := range all {
+				all[i] = hiddenRef{bytes: int64(r.IntN(20)), layer: int32(i / 10), entry: int32(i % 10)}
+			}
+			h := newTopN(n, hiddenBefore)
+			for _, x := range all {
+				h.offer(x)
+			}
+			got := h.sorted()
+			want := append([]hiddenRef(nil), all...)
+			sort.SliceStable(want, func(i, j int) bool { return want[i].bytes > want[j].bytes })
+			want = want[:min(n, len(want))]
+			if len(want) == 0 {
+				want = nil
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("n=%d: top = %v, want %v", n, got, want)
+			}
+		}
+	}
+}
+
+// TestCategoriesFitMask guards dirNode.mask, one bit per category.
+func TestCategoriesFitMask(t *testing.T) {
+	if n := len(report.Categories()); n > 64 {
+		t.Errorf("%d categories do not fit dirNode.mask", n)
 	}
 }
