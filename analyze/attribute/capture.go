@@ -10,12 +10,18 @@ import (
 // the package databases pkgdb reads, the manifests and lockfiles deps
 // reads, and the small files ecosystem detection reads. The limit is the
 // largest any of them asks for.
+//
+// The walk asks this for every file: each predicate it combines turns a
+// path down after a look at its base name, allocating nothing.
 func CapturePath(path string) (limit int64, ok bool) {
-	for _, c := range [...]func(string) (int64, bool){pkgdb.CapturePath, deps.CapturePath, ecosystem.CapturePath} {
-		if l, yes := c(path); yes {
-			ok = true
-			limit = max(limit, l)
-		}
+	if l, yes := pkgdb.CapturePath(path); yes {
+		limit, ok = max(limit, l), true
+	}
+	if l, yes := deps.CapturePath(path); yes {
+		limit, ok = max(limit, l), true
+	}
+	if l, yes := ecosystem.CapturePath(path); yes {
+		limit, ok = max(limit, l), true
 	}
 	return limit, ok
 }

@@ -36,4 +36,11 @@
 // lockfile that does not parse, a database listing files the image lacks —
 // becomes one line in Result.Problems and attribution carries on with the
 // path rules. See docs/attribution.md for the rule and role tables.
+//
+// CapturePath and CapturePrefix are asked about every file of every layer
+// during the walk, so they turn a path down after a look at its base name,
+// without allocating. Attribution matches each path against the rules
+// with a trie, keeping the states reached at each directory of the
+// previous path (entries come in tree order), so a path mostly costs its
+// last component.
 package attribute

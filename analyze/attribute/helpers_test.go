@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -49,7 +50,21 @@ func run(t testing.TB, img image, opts Options) (*analyze.Index, *Result) {
 		t.Fatal(err)
 	}
 	checkInvariants(t, ix, res)
+	checkSpreadInvisible(t, ix, opts, res)
 	return ix, res
+}
+
+// checkSpreadInvisible attributes ix again with its entries cut into tiny
+// chunks shared by three workers, and checks the result is want exactly.
+func checkSpreadInvisible(t testing.TB, ix *analyze.Index, opts Options, want *Result) {
+	t.Helper()
+	got, err := attribute(context.Background(), ix, opts, spread{chunk: 5, parallelMin: 0, workers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("attributing in 5-entry chunks with 3 workers gives another result")
+	}
 }
 
 // checkInvariants asserts what must hold for every image: one valid

@@ -1,7 +1,9 @@
 package attribute
 
 import (
+	"math/rand/v2"
 	"path"
+	"sort"
 	"strings"
 	"testing"
 
@@ -165,5 +167,94 @@ func FuzzMatcher(f *testing.F) {
 				t.Fatalf("match(%q, owned=%v) disagrees with the reference (got %v %v, want %d/%d %v)", p, owned, t0, ok, wr, wp, wok)
 			}
 		}
+	})
+}
+
+// checkPathMatcher matches paths in order with one pathMatcher (owned as
+// given by ownedAt) and checks every answer against matcher.match.
+func checkPathMatcher(t testing.TB, m *matcher, paths []string, ownedAt func(i int) bool) {
+	t.Helper()
+	pm := newPathMatcher(m)
+	for i, p := range paths {
+		owned := ownedAt(i)
+		wt, wok := m.match(p, owned)
+		gt, gok := pm.match(p, owned)
+		if gt != wt || gok != wok {
+			prev := ""
+			if i > 0 {
+				prev = paths[i-1]
+			}
+			t.Fatalf("pathMatcher.match(%q, owned=%v) after %q = %d %v, matcher.match says %d %v", p, owned, prev, gt, gok, wt, wok)
+		}
+	}
+}
+
+// TestPathMatcherAgainstMatcher checks that the directory-reusing matcher
+// answers exactly as matcher.match over long path sequences in tree order,
+// in reverse and shuffled, with owned fixed and alternating.
+func TestPathMatcherAgainstMatcher(t *testing.T) {
+	paths := append([]string{}, refTestPaths...)
+	paths = append(paths, "", "/", "//", "x", "a/b", "/usr//lib/", "/usr/lib//x.a", "/usr/share/locale/de//LC_MESSAGES/x.mo", "/app/")
+	for _, r := range append(DefaultRules(), refTestRules...) {
+		for _, p := range r.Patterns {
+			q := strings.NewReplacer("**/", "", "*", "x", "?", "q", "[", "", "]", "").Replace(p)
+			paths = append(paths, q, q+"/child", q+"/pip/x", q+"/C/x", q+"/de/LC_MESSAGES/y.mo", strings.ToUpper(q)+"/ChangeLog")
+		}
+	}
+	for _, l := range bigImage(20_000).layers {
+		for _, e := range l {
+			paths = append(paths, e.Path)
+		}
+	}
+	paths = append(paths, fixturePaths(t)...)
+	// Around maxStackedDir, where the path matcher stops keeping states.
+	for _, depth := range []int{maxStackedDir/2 - 1, maxStackedDir / 2, maxStackedDir/2 + 1, 50_000} {
+		deep := strings.Repeat("d/", depth)
+		paths = append(paths, "/usr/share/doc/"+deep+"f", "/usr/share/doc/"+deep+"g", "/"+deep+"x.pyc", "/"+deep+"node_modules/.cache/x")
+	}
+	sorted := append([]string{}, paths...)
+	sort.Strings(sorted)
+	reversed := make([]string, len(sorted))
+	for i, p := range sorted {
+		reversed[len(sorted)-1-i] = p
+	}
+	shuffled := append([]string{}, sorted...)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	for _, rs := range []struct {
+		name  string
+		rules []Rule
+	}{
+		{"reference", refTestRules},
+		{"default", append(DefaultRules(), dynamicRules([]string{"/root", "/"}, nil, "/app", []string{"/venv"}, "/srv/bin/x")...)},
+	} {
+		m := newMatcher(rs.rules)
+		for _, order := range []struct {
+			name  string
+			paths []string
+		}{{"given", paths}, {"sorted", sorted}, {"reversed", reversed}, {"shuffled", shuffled}} {
+			t.Run(rs.name+"/"+order.name, func(t *testing.T) {
+				checkPathMatcher(t, m, order.paths, func(int) bool { return false })
+				checkPathMatcher(t, m, order.paths, func(int) bool { return true })
+				checkPathMatcher(t, m, order.paths, func(i int) bool { return i%3 == 1 })
+			})
+		}
+	}
+}
+
+// FuzzPathMatcher checks the directory-reusing matcher against
+// matcher.match on arbitrary sequences of three paths.
+func FuzzPathMatcher(f *testing.F) {
+	f.Add("/usr/share/locale/de/LC_MESSAGES/a.mo", "/usr/share/locale/C/x", "/usr/share/doc/x/changelog.gz")
+	f.Add("/app/node_modules/a/node_modules/b/cache/x", "/app/node_modules/a", "/app/node_modules/a/b/cache/y")
+	f.Add("/usr/lib/python3.11/site-packages/pip/x.py", "/usr/lib/python3.11/site-packages/flask/x.py", "/usr/lib/python3.11/os.py")
+	f.Add("", "/", "a//b/")
+	m := newMatcher(append(append([]Rule{}, refTestRules...), DefaultRules()...))
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		if len(a)+len(b)+len(c) > 2048 {
+			return
+		}
+		paths := []string{a, b, c, a, c, b}
+		checkPathMatcher(t, m, paths, func(i int) bool { return i%2 == 0 })
+		checkPathMatcher(t, m, paths, func(i int) bool { return i >= 3 })
 	})
 }

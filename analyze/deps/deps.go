@@ -14,6 +14,7 @@ package deps
 import (
 	"context"
 	"sort"
+	"strings"
 
 	"github.com/slimcheck/slimcheck/analyze/deps/composer"
 	"github.com/slimcheck/slimcheck/analyze/deps/model"
@@ -55,9 +56,23 @@ func NewIndex(r Result) *Index { return model.NewIndex(r) }
 // captured for DevOnly, and how many bytes at most: lockfiles up to 32 MiB,
 // package.json and composer.json up to 1 MiB, dist-info RECORD files up to
 // 8 MiB. Files inside package-manager caches are never captured.
+//
+// The walk asks this for every file, so the base name is taken once and
+// each ecosystem's Capture is asked only about names it can accept.
 func CapturePath(p string) (limit int64, ok bool) {
-	for _, c := range [...]func(string) (int64, bool){node.Capture, composer.Capture, python.Capture} {
-		if l, ok := c(p); ok {
+	base := p[strings.LastIndexByte(p, '/')+1:]
+	if node.CapturesName(base) {
+		if l, ok := node.Capture(p); ok {
+			return l, true
+		}
+	}
+	if composer.CapturesName(base) {
+		if l, ok := composer.Capture(p); ok {
+			return l, true
+		}
+	}
+	if python.CapturesName(base) {
+		if l, ok := python.Capture(p); ok {
 			return l, true
 		}
 	}

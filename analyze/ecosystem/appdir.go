@@ -130,10 +130,17 @@ func (d *detector) projectAbove(dir string) (string, string) {
 	return "", ""
 }
 
-// hasFiles reports whether anything but directories lies below dir.
+// hasFiles reports whether anything but directories lies below dir. It
+// stops at the first such entry rather than finding the end of the subtree.
 func (d *detector) hasFiles(dir string) bool {
-	for _, r := range d.v.under(dir) {
-		if d.ix.Entry(r).Type != analyze.TypeDir {
+	prefix := strings.TrimSuffix(dir, "/") + "/"
+	f := d.ix.Final
+	for i := d.v.first(prefix); i < len(f); i++ {
+		e := d.ix.Entry(f[i])
+		if !strings.HasPrefix(e.Path, prefix) {
+			return false
+		}
+		if e.Type != analyze.TypeDir {
 			return true
 		}
 	}

@@ -36,8 +36,16 @@ func CapturePath(p string) (limit int64, ok bool) {
 	if isCapturedFile(p) {
 		return SmallFileLimit, true
 	}
-	base := path.Base(p)
-	switch base {
+	// The walk asks for every file: rule out most names by their last
+	// byte before taking the base name.
+	q := p
+	for len(q) > 1 && q[len(q)-1] == '/' {
+		q = q[:len(q)-1]
+	}
+	if q == "" || (q[len(q)-1] != 'g' && q[len(q)-1] != 'e' && q[len(q)-1] != 'h') {
+		return 0, false
+	}
+	switch path.Base(p) {
 	case "pyvenv.cfg":
 		return SmallFileLimit, true
 	case "release":
@@ -66,22 +74,32 @@ func isJDKRoot(dir string) bool {
 // (anything directly in a bin or sbin directory, at the root, or one level
 // below a non-system top-level directory such as /app/server).
 func CapturePrefix(p string) (n int64, ok bool) {
-	dir, base := path.Split(p)
 	if IsAddonPath(p) {
 		return AddonPrefix, true
 	}
-	dir = strings.TrimSuffix(dir, "/")
-	if dir == "" {
-		return ExecPrefix, base != ""
+	i := strings.LastIndexByte(p, '/')
+	if i <= 0 {
+		// Directly at the root (or no directory at all).
+		return ExecPrefix, p[i+1:] != ""
 	}
-	parent := path.Base(dir)
-	if parent == "bin" || parent == "sbin" {
-		return ExecPrefix, true
+	dir, base := p[:i], p[i+1:]
+	// The parent's name is "bin" or "sbin" only if dir ends with 'n' (or
+	// with slashes, which path.Base strips).
+	if last := dir[len(dir)-1]; last == 'n' || last == '/' {
+		if parent := path.Base(dir); parent == "bin" || parent == "sbin" {
+			return ExecPrefix, true
+		}
 	}
-	if strings.Count(dir, "/") == 1 && !systemTop(dir) && !hasExtension(base) {
+	if oneSlash(dir) && !systemTop(dir) && !hasExtension(base) {
 		return ExecPrefix, true
 	}
 	return 0, false
+}
+
+// oneSlash reports whether s holds exactly one '/'.
+func oneSlash(s string) bool {
+	j := strings.IndexByte(s, '/')
+	return j >= 0 && strings.IndexByte(s[j+1:], '/') < 0
 }
 
 // systemTop reports whether dir is a top-level directory whose direct
@@ -104,34 +122,28 @@ func hasExtension(base string) bool {
 // addon (*.node), a Python extension module (*.so, *.so.N under
 // site-packages or dist-packages), or a shared object inside node_modules.
 func IsAddonPath(p string) bool {
-	base := p[strings.LastIndexByte(p, '/')+1:]
-	if strings.HasSuffix(base, ".node") && len(base) > len(".node") {
-		return true
+	if strings.HasSuffix(p, ".node") {
+		// The base name is longer than ".node".
+		return len(p) > len(".node") && p[len(p)-len(".node")-1] != '/'
 	}
-	if !strings.Contains(base, ".so") || !isSharedObject(base) {
+	if !isSharedObject(p) {
 		return false
 	}
 	return strings.Contains(p, "/site-packages/") || strings.Contains(p, "/dist-packages/") || strings.Contains(p, "/node_modules/")
 }
 
-// isSharedObject reports whether base is named like a shared object:
-// x.so or x.so.N[.M...].
-func isSharedObject(base string) bool {
-	i := strings.LastIndex(base, ".so")
-	if i <= 0 {
+// isSharedObject reports whether the base name of p is named like a shared
+// object: x.so or x.so.N[.M...], x not empty. The last ".so" of the name
+// must be followed by nothing or by a dot and only digits and dots, so it
+// ends where the trailing run of digits and dots begins.
+func isSharedObject(p string) bool {
+	j := len(p)
+	for j > 0 && (p[j-1] == '.' || (p[j-1] >= '0' && p[j-1] <= '9')) {
+		j--
+	}
+	if j < len(p) && p[j] != '.' {
 		return false
 	}
-	rest := base[i+3:]
-	if rest == "" {
-		return true
-	}
-	if rest[0] != '.' {
-		return false
-	}
-	for _, c := range rest[1:] {
-		if (c < '0' || c > '9') && c != '.' {
-			return false
-		}
-	}
-	return true
+	// p[j-3:j] is ".so" and the name has a byte before it.
+	return j >= 4 && p[j-3:j] == ".so" && p[j-4] != '/'
 }

@@ -128,17 +128,11 @@ func (v view) captured(p string) ([]byte, bool) {
 	return b, ok
 }
 
-// under returns the final entries whose paths start with dir + "/", in
-// path order.
-func (v view) under(dir string) []analyze.Ref {
-	prefix := strings.TrimSuffix(dir, "/") + "/"
+// first returns the index of the first final entry whose path sorts at or
+// after s.
+func (v view) first(s string) int {
 	f := v.ix.Final
-	i := sort.Search(len(f), func(i int) bool { return v.ix.Entry(f[i]).Path >= prefix })
-	j := i
-	for j < len(f) && strings.HasPrefix(v.ix.Entry(f[j]).Path, prefix) {
-		j++
-	}
-	return f[i:j]
+	return sort.Search(len(f), func(i int) bool { return v.ix.Entry(f[i]).Path >= s })
 }
 
 // children returns the final entries directly inside dir, in path order,

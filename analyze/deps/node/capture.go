@@ -41,7 +41,14 @@ const (
 
 // Capture reports whether the file at p (absolute, cleaned) is one the node
 // analysis reads, and the most bytes worth capturing.
+//
+// The walk asks this for every file, so the base name is looked at first:
+// only the few files named like a manifest or lockfile go on to the
+// directory checks.
 func Capture(p string) (limit int64, ok bool) {
+	if !CapturesName(p[strings.LastIndexByte(p, '/')+1:]) {
+		return 0, false
+	}
 	if !strings.HasPrefix(p, "/") || inCache(p) {
 		return 0, false
 	}
@@ -67,4 +74,14 @@ func Capture(p string) (limit int64, ok bool) {
 		}
 	}
 	return 0, false
+}
+
+// CapturesName reports whether a file named name (a base name) can be one
+// Capture accepts; Capture turns down every other name at once.
+func CapturesName(name string) bool {
+	switch name {
+	case packageJSON, packageLockJSON, shrinkwrapJSON, yarnLock, pnpmLock, hiddenNpmLock, hiddenPnpmLock:
+		return true
+	}
+	return false
 }

@@ -35,7 +35,12 @@ func inCache(p string) bool {
 
 // Capture reports whether the file at p (absolute, cleaned) is one the
 // python analysis reads, and the most bytes worth capturing.
+//
+// The base name is looked at first, as the walk asks this for every file.
 func Capture(p string) (limit int64, ok bool) {
+	if !CapturesName(p[strings.LastIndexByte(p, '/')+1:]) {
+		return 0, false
+	}
 	if !strings.HasPrefix(p, "/") || inCache(p) {
 		return 0, false
 	}
@@ -63,4 +68,14 @@ func Capture(p string) (limit int64, ok bool) {
 func isSitePackages(dir string) bool {
 	b := path.Base(dir)
 	return b == "site-packages" || b == "dist-packages"
+}
+
+// CapturesName reports whether a file named name (a base name) can be one
+// Capture accepts; Capture turns down every other name at once.
+func CapturesName(name string) bool {
+	switch name {
+	case "Pipfile.lock", "poetry.lock", "pyproject.toml", "RECORD":
+		return true
+	}
+	return false
 }
