@@ -38,10 +38,6 @@ type imageCase struct {
 	check func(t *testing.T, r *report.Report)            // on the JSON report of a success
 	time  time.Duration                                   // default defaultMaxTime
 	rss   int64                                           // default defaultMaxRSS
-	// escapesPending: the image's control characters still reach the
-	// terminal (TestPendingTerminalEscapes, pending_test.go); everything
-	// else about the case is checked. Remove once that bug is fixed.
-	escapesPending bool
 }
 
 // TestHostileImages runs every crafted image through `slimcheck analyze`,
@@ -72,9 +68,6 @@ func runCase(t *testing.T, c imageCase, ref string, names []string) {
 	out := filepath.Join(outDir, "report.json")
 	args := append([]string{"analyze", "--format", "json", "--files", "-o", out}, c.args...)
 	r := slimcheck(t, runOpts{}, append(args, ref)...)
-	if c.escapesPending {
-		r = escaped(r)
-	}
 	t.Logf("json: exit %d in %s, peak RSS %d MiB", r.code, r.elapsed.Round(time.Millisecond), r.maxRSS>>20)
 	wantBounded(t, r, maxTime, maxRSS)
 	if c.fail {
@@ -105,9 +98,6 @@ func runCase(t *testing.T, c imageCase, ref string, names []string) {
 	}
 
 	text := slimcheck(t, runOpts{}, append(append([]string{"analyze"}, c.args...), ref)...)
-	if c.escapesPending {
-		text = escaped(text)
-	}
 	t.Logf("text: exit %d in %s, peak RSS %d MiB", text.code, text.elapsed.Round(time.Millisecond), text.maxRSS>>20)
 	wantBounded(t, text, maxTime, maxRSS)
 	if c.fail {
@@ -125,14 +115,6 @@ func runCase(t *testing.T, c imageCase, ref string, names []string) {
 	if !strings.Contains(text.stdout, "Efficiency") {
 		t.Errorf("text report lacks the dive metrics:\n%s", clip(text.stdout, 2000))
 	}
-}
-
-// escaped shows the escape characters of a run's output as "\x1b", for
-// the cases whose raw escapes are a known, pending bug.
-func escaped(r result) result {
-	r.stdout = strings.ReplaceAll(r.stdout, "\x1b", `\x1b`)
-	r.stderr = strings.ReplaceAll(r.stderr, "\x1b", `\x1b`)
-	return r
 }
 
 // checkReport checks what must hold of any report: paths are absolute and
@@ -366,13 +348,12 @@ func hostileCases() []imageCase {
 					))
 				return archive(t, img), nil
 			},
-			escapesPending: true,
 		},
 		{
 			name: "10 kB names",
 			build: func(t *testing.T) (string, []string) {
 				long := strings.Repeat("n", 10000)
-				deep := "deep/" + strings.Repeat("d/", 2000) + "f" // see TestPendingDeepPath for deeper
+				deep := "deep/" + strings.Repeat("d/", 2000) + "f" // deeper: "one path of 100k components"
 				img := image(t, v1.Config{WorkingDir: "/" + long},
 					imagetest.Layer(t,
 						imagetest.File(long, 10),
@@ -390,6 +371,19 @@ func hostileCases() []imageCase {
 				wantFile(t, r, long, "dir", "visible")
 				wantFile(t, r, long+"/"+strings.Repeat("n", 10000), "file", "deleted")
 				wantFile(t, r, "/deep/"+strings.Repeat("d/", 2000)+"f", "file", "deleted")
+			},
+		},
+		{
+			// Once minutes and gigabytes (dive's metrics re-walked and
+			// re-hashed every ancestor, the summary keyed a map by each
+			// one, the rule matcher kept a state per level).
+			name: "one path of 100k components",
+			build: func(t *testing.T) (string, []string) {
+				deep := strings.Repeat("d/", 100_000) + "f"
+				return archive(t, image(t, v1.Config{}, imagetest.Layer(t, imagetest.File(deep, 1)))), nil
+			},
+			check: func(t *testing.T, r *report.Report) {
+				wantFile(t, r, "/"+strings.Repeat("d/", 100_000)+"f", "file", "visible")
 			},
 		},
 		{
@@ -764,7 +758,6 @@ func hostileCases() []imageCase {
 				return archive(t, img), []string{"layer 1 (" + diffID(t, img, 1), "evil"}
 			},
 			fail:           true,
-			escapesPending: true,
 		},
 		{
 			name: "sparse file of 256 MiB, all hole",
@@ -775,7 +768,6 @@ func hostileCases() []imageCase {
 			check: func(t *testing.T, r *report.Report) { wantFile(t, r, "/hole", "file", "visible") },
 		},
 		{
-			// Without the limit this case hangs: TestPendingHostileImages.
 			name: "sparse file of 1 TiB over --max-uncompressed",
 			build: func(t *testing.T) (string, []string) {
 				img := image(t, v1.Config{}, rawLayer(cat(sparseHeader(t, "hole", 1<<40), endOfArchive)))
