@@ -112,3 +112,31 @@ func TestCapturePrefix(t *testing.T) {
 		t.Errorf("prefix of a shadowed copy kept: %q", b)
 	}
 }
+
+// TestCondensePrefix: the walk keeps a copy of what the condenser returns
+// (not the scratch buffer it reads prefixes into), and hashes whole files.
+func TestCondensePrefix(t *testing.T) {
+	prefix := func(p string) (int64, bool) { return 16, strings.HasPrefix(p, "/bin/") }
+	condense := func(p string, b []byte) []byte {
+		if p == "/bin/long" {
+			return b[:3]
+		}
+		return b
+	}
+	layers := [][]spec{{dir("bin"), text("bin/long", "0123456789abcdefghij"), text("bin/short", "xy"), text("bin/other", "ABCDEFGHIJKLMNOPQRST")}}
+	ix := walkSpec(t, Options{CapturePrefix: prefix, CondensePrefix: condense}, layers...)
+	got := map[string]string{}
+	for p, b := range ix.Layers[0].Prefixes {
+		got[p] = string(b)
+	}
+	want := map[string]string{"/bin/long": "012", "/bin/short": "xy", "/bin/other": "ABCDEFGHIJKLMNOP"}
+	if !maps.Equal(got, want) {
+		t.Errorf("prefixes %q, want %q", got, want)
+	}
+	plain := walkSpec(t, Options{}, layers...)
+	for ei, e := range ix.Layers[0].Entries {
+		if pe := plain.Layers[0].Entries[ei]; pe.Hash != e.Hash {
+			t.Errorf("%s: hash %x with condensed prefixes, %x without", e.Path, e.Hash, pe.Hash)
+		}
+	}
+}

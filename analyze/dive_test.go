@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"reflect"
 	"strings"
 	"testing"
 )
@@ -73,41 +72,13 @@ func TestDiveNoUserBytes(t *testing.T) {
 	}
 }
 
-// TestWalkDiveOption checks that the metrics Walk computes beside the merge
-// (Options.Dive) are the ones Dive computes after it, on an image with
-// overwrites, whiteouts, an opaque dir and hard links; run with -race it
-// also proves the two goroutines share the entries safely.
-func TestWalkDiveOption(t *testing.T) {
-	layers := [][]spec{
-		{dir("etc"), file("etc/a", 100), dir("usr"), dir("usr/lib"), file("usr/lib/x", 400), file("usr/lib/y", 50)},
-		{file("etc/a", 120), wh("usr/lib/y"), hardlink("etc/b", "etc/a"), symlink("etc/c", "a")},
-		{dir("usr/lib"), opq("usr/lib"), file("usr/lib/z", 70), wh("etc")},
-		{dir("etc"), file("etc/a", 5)},
-	}
-	plain := walkSpec(t, Options{}, layers...)
-	if plain.Dive != nil {
-		t.Fatalf("Index.Dive set without Options.Dive")
-	}
-	with := walkSpec(t, Options{Dive: true}, layers...)
-	if with.Dive == nil {
-		t.Fatalf("Index.Dive not set with Options.Dive")
-	}
-	want := Dive(plain)
-	if !reflect.DeepEqual(*with.Dive, want) {
-		t.Errorf("Walk's dive metrics %+v, want %+v", *with.Dive, want)
-	}
-	if !reflect.DeepEqual(dumpEntries(with), dumpEntries(plain)) || !reflect.DeepEqual(finalPaths(with), finalPaths(plain)) {
-		t.Errorf("the merge differs when dive runs beside it")
-	}
-}
-
 // TestDiveDeepPath: one file under 100k directory levels (a 200 kB PAX
 // name) took dive's mirror 22 s when every level re-walked and re-hashed its
 // ancestors; it is linear now. The test would take minutes if it regressed.
 func TestDiveDeepPath(t *testing.T) {
 	deep := strings.Repeat("d/", 100_000) + "f"
-	ix := walkSpec(t, Options{Dive: true}, []spec{file(deep, 7)}, []spec{file(deep, 9)})
-	m := *ix.Dive
+	ix := walkSpec(t, Options{}, []spec{file(deep, 7)}, []spec{file(deep, 9)})
+	m := Dive(ix)
 	if m.SizeBytes != 16 || m.WastedBytes != 16 || len(m.Inefficient) != 1 || m.Inefficient[0].Path != "/"+deep {
 		t.Errorf("size %d wasted %d inefficient %d; want 16, 16 and the deep file", m.SizeBytes, m.WastedBytes, len(m.Inefficient))
 	}

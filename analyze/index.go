@@ -111,7 +111,6 @@ type Index struct {
 	Stats    []LayerStats // per layer, parallel to Layers
 	Final    []Ref        // the final filesystem, sorted by path
 	Rewrites []Rewrite    // metadata-only rewrites, in layer order
-	Dive     *DiveMetrics // dive's metrics, when Options.Dive asked for them
 }
 
 // Lookup returns the entry visible at path in the final filesystem.

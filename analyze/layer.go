@@ -78,6 +78,8 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 	tr := tar.NewReader(cr)
 	var l Layer
 	var entries entryChunks
+	var paths pathArena
+	var scratch []byte // prefixes are read here; only what is kept is copied
 	bufp := pool.p.Get().(*[]byte)
 	defer pool.p.Put(bufp)
 	buf := *bufp
@@ -93,7 +95,7 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 		if hdr.Typeflag == tar.TypeXGlobalHeader {
 			continue // PAX global metadata, not a file (containerd ignores it too)
 		}
-		p := CleanPath(hdr.Name)
+		p := paths.cleanPath(hdr.Name)
 		if p == "/" {
 			continue // the root itself; dive skips it too
 		}
@@ -170,15 +172,22 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 				h.Reset()
 				if opts.CapturePrefix != nil {
 					if n, ok := opts.CapturePrefix(p); ok && n > 0 {
-						prefix, err := readAllN(tr, min(n, hdr.Size))
-						if err != nil {
+						n = min(n, hdr.Size)
+						if int64(cap(scratch)) < n {
+							scratch = make([]byte, n)
+						}
+						prefix := scratch[:n]
+						if _, err := io.ReadFull(tr, prefix); err != nil {
 							return Layer{}, fmt.Errorf("reading %s: %w", p, err)
+						}
+						_, _ = h.Write(prefix) // the rest of the file follows below
+						if opts.CondensePrefix != nil {
+							prefix = opts.CondensePrefix(p, prefix)
 						}
 						if l.Prefixes == nil {
 							l.Prefixes = make(map[string][]byte)
 						}
-						l.Prefixes[p] = prefix
-						_, _ = h.Write(prefix) // the rest of the file follows below
+						l.Prefixes[p] = append(make([]byte, 0, len(prefix)), prefix...)
 					}
 				}
 				if !opts.NoHash { // else tr.Next skips the rest

@@ -16,6 +16,10 @@ type Options struct {
 	// answers ok the first n bytes are kept (whatever the file's size), for
 	// readers of headers such as ELF's.
 	CapturePrefix func(path string) (n int64, ok bool)
+	// CondensePrefix, when set, is given each prefix CapturePrefix asked for
+	// and returns the part of it to keep (a leading sub-slice: say, only the
+	// headers a later reader looks at); the walk keeps a copy of that part.
+	CondensePrefix func(path string, prefix []byte) []byte
 	// MaxUncompressed refuses images whose layers expand to more than this many
 	// tar bytes in total (a gzip-bomb guard); 0 means no limit.
 	MaxUncompressed int64
@@ -25,10 +29,6 @@ type Options struct {
 	// digest and reports its diff ID instead; the stored size comes from an
 	// optional StoredSize() int64 method, else it is the tar size.
 	StoredUncompressed bool
-	// Dive also computes dive's metrics into Index.Dive, on a goroutine of
-	// its own while the layers are merged (Dive reads only what the walk
-	// recorded, never what the merge sets).
-	Dive bool
 	// NoHash skips hashing file contents (metadata-only rewrites then go undetected).
 	NoHash bool
 	// Progress, when set, is called as layers are read. It is called from the

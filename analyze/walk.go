@@ -74,17 +74,7 @@ func Walk(ctx context.Context, img v1.Image, opts Options) (*Index, error) {
 		sum += ix.Layers[i].Size
 	}
 	attachHistory(ix)
-	if !opts.Dive {
-		merge(ix)
-		return ix, nil
-	}
-	// Dive reads each entry's Path, Type, Mode and Size; merge writes only
-	// Status and Change, so the two share the entries without a race.
-	dm := make(chan DiveMetrics, 1)
-	go func() { dm <- Dive(ix) }()
 	merge(ix)
-	m := <-dm
-	ix.Dive = &m
 	return ix, nil
 }
 

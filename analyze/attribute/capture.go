@@ -32,3 +32,9 @@ func CapturePath(path string) (limit int64, ok bool) {
 func CapturePrefix(path string) (n int64, ok bool) {
 	return ecosystem.CapturePrefix(path)
 }
+
+// CondensePrefix is the walk's prefix condenser (analyze.Options.CondensePrefix):
+// it keeps of each captured prefix only what detection reads.
+func CondensePrefix(path string, prefix []byte) []byte {
+	return ecosystem.CondensePrefix(path, prefix)
+}

@@ -1,8 +1,11 @@
 package ecosystem
 
 import (
+	"bytes"
 	"path"
 	"strings"
+
+	"github.com/slimcheck/slimcheck/analyze/ecosystem/elfinfo"
 )
 
 // Capture sizes.
@@ -146,4 +149,22 @@ func isSharedObject(p string) bool {
 	}
 	// p[j-3:j] is ".so" and the name has a byte before it.
 	return j >= 4 && p[j-3:j] == ".so" && p[j-4] != '/'
+}
+
+// CondensePrefix is the walk's prefix condenser (analyze.Options.CondensePrefix):
+// of a captured prefix it keeps what detection reads — of an ELF file the
+// headers elfinfo.Parse looks at, of a script its "#!" line, of anything
+// else the 4 bytes that tell it is neither.
+func CondensePrefix(_ string, b []byte) []byte {
+	switch {
+	case elfinfo.IsELF(b):
+		return elfinfo.Condense(b)
+	case bytes.HasPrefix(b, []byte("#!")):
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			return b[:i+1]
+		}
+		return b
+	default:
+		return b[:min(len(b), 4)]
+	}
 }

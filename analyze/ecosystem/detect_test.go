@@ -3,11 +3,14 @@ package ecosystem
 import (
 	"context"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
 	"github.com/slimcheck/slimcheck/analyze"
+	"github.com/slimcheck/slimcheck/analyze/ecosystem/elfinfo"
 	"github.com/slimcheck/slimcheck/analyze/ecosystem/elfinfo/elftest"
 	"github.com/slimcheck/slimcheck/internal/imagetest"
 )
@@ -218,5 +221,40 @@ func TestImageLibc(t *testing.T) {
 				t.Errorf("ImageLibc = %q, want %q", res.ImageLibc, tc.want)
 			}
 		})
+	}
+}
+
+// TestCondensePrefix: what the walk keeps of a prefix still tells an ELF
+// binary, a script and anything else apart, and reads the same.
+func TestCondensePrefix(t *testing.T) {
+	addon := elftest.GlibcAddon()
+	tests := []struct {
+		name string
+		in   []byte
+		want int // bytes kept; -1 for all
+	}{
+		{"script", []byte("#!/usr/bin/env node\nrequire('x')\n" + strings.Repeat("y", 3000)), len("#!/usr/bin/env node\n")},
+		{"script without newline", []byte("#!/bin/sh"), -1},
+		{"data", []byte(strings.Repeat("z", 4096)), 4},
+		{"short", []byte("ab"), 2},
+		{"empty", nil, 0},
+	}
+	for _, tt := range tests {
+		got := CondensePrefix("/app/x", tt.in)
+		want := tt.want
+		if want < 0 {
+			want = len(tt.in)
+		}
+		if len(got) != want {
+			t.Errorf("%s: kept %d bytes, want %d", tt.name, len(got), want)
+		}
+		a, aa, aok := shebang(tt.in)
+		b, bb, bok := shebang(got)
+		if a != b || aok != bok || !slices.Equal(aa, bb) || elfinfo.IsELF(got) != elfinfo.IsELF(tt.in) {
+			t.Errorf("%s: the condensed prefix reads differently", tt.name)
+		}
+	}
+	if got := CondensePrefix("/app/x.node", addon); !elfinfo.IsELF(got) || len(got) > len(addon) {
+		t.Errorf("ELF addon condensed to %d bytes", len(got))
 	}
 }

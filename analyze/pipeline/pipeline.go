@@ -7,6 +7,7 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 
@@ -59,13 +60,21 @@ func RunImage(ctx context.Context, img v1.Image, info source.Info, opts Options)
 	if !opts.NoAttribute {
 		wo.Capture = attribute.CapturePath
 		wo.CapturePrefix = attribute.CapturePrefix
+		wo.CondensePrefix = attribute.CondensePrefix
 	}
 	wo.StoredUncompressed = wo.StoredUncompressed || info.ReadUncompressed
-	wo.Dive = true // computed beside the merge, on the other core
 	ix, err := analyze.Walk(ctx, img, wo)
 	if err != nil {
 		return nil, fmt.Errorf("analyzing %s: %w", info.Reference, err)
 	}
+	// The merge's path tree is garbage now and dive's trie is next: hand
+	// the freed pages back before it is built, and its own pages after, so
+	// peak memory is one of them on top of the index, not both and the
+	// collector's headroom. On the 205k-file bench image: 155 -> 93 MB
+	// peak RSS, a few milliseconds each (internal/bench/README.md).
+	debug.FreeOSMemory()
+	dm := analyze.Dive(ix)
+	debug.FreeOSMemory()
 	var attr *attribute.Result
 	if !opts.NoAttribute {
 		attr, err = attribute.Attribute(ctx, ix, opts.Attribute)
@@ -74,7 +83,7 @@ func RunImage(ctx context.Context, img v1.Image, info source.Info, opts Options)
 		}
 	}
 	src := summary.Source{Reference: info.Reference, Kind: string(info.Kind), Name: info.Name, Digest: info.Digest, Platform: info.Platform}
-	rep := summary.Build(ix, src, attr, *ix.Dive, opts.Summary)
+	rep := summary.Build(ix, src, attr, dm, opts.Summary)
 	rep.Image.ConfigDigest = info.ID
 	return &Result{Report: rep, Index: ix, Image: img, Info: info, Attr: attr}, nil
 }

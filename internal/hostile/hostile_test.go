@@ -757,7 +757,7 @@ func hostileCases() []imageCase {
 				img := image(t, v1.Config{}, rawLayer(gz(t, cat(header(t, "evil\x1b]0;pwned\x07\x1b[2J", tar.TypeReg, 1<<20), make([]byte, 100)))))
 				return archive(t, img), []string{"layer 1 (" + diffID(t, img, 1), "evil"}
 			},
-			fail:           true,
+			fail: true,
 		},
 		{
 			name: "sparse file of 256 MiB, all hole",

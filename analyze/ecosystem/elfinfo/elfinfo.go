@@ -16,6 +16,7 @@ import (
 	"debug/elf"
 	"errors"
 	"fmt"
+	"reflect"
 )
 
 // Libc values.
@@ -78,6 +79,29 @@ func Parse(b []byte) (*Info, error) {
 		_ = f.Close()
 	}
 	return info, nil
+}
+
+// Condense returns the leading part of b (the first bytes of an ELF file)
+// that Parse needs to read the same Info from: what its reader looked at.
+// When debug/elf could open all of b, or b is not ELF, or its headers are
+// unreadable, it returns b whole.
+func Condense(b []byte) []byte {
+	if !IsELF(b) {
+		return b
+	}
+	want, end, err := parseRawExtent(b)
+	if err != nil || end >= uint64(len(b)) {
+		return b
+	}
+	if f, err := elf.NewFile(bytes.NewReader(b)); err == nil {
+		_ = f.Close()
+		return b // debug/elf's view of the whole file wins in Parse
+	}
+	got, _, err := parseRawExtent(b[:end])
+	if err != nil || !reflect.DeepEqual(got, want) {
+		return b // never expected; the check keeps Condense honest
+	}
+	return b[:end]
 }
 
 // fromDebugELF fills info from a file debug/elf could open. Fields it cannot

@@ -20,7 +20,11 @@ type reader struct {
 	b     []byte
 	order binary.ByteOrder
 	is64  bool
+	end   uint64 // one past the last byte a successful read looked at
 }
+
+// saw notes that bytes before end were read.
+func (r *reader) saw(end uint64) { r.end = max(r.end, end) }
 
 var errShort = errors.New("beyond the bytes read")
 
@@ -28,6 +32,7 @@ func (r *reader) slice(off, n uint64) ([]byte, error) {
 	if off > uint64(len(r.b)) || n > uint64(len(r.b))-off {
 		return nil, errShort
 	}
+	r.saw(off + n)
 	return r.b[off : off+n], nil
 }
 
@@ -71,10 +76,12 @@ func (r *reader) cstring(off uint64, max int) (string, error) {
 	}
 	for i, c := range s {
 		if c == 0 {
+			r.saw(off + uint64(i) + 1)
 			return string(s[:i]), nil
 		}
 	}
 	if len(s) == max {
+		r.saw(off + uint64(max))
 		return "", fmt.Errorf("string at offset %d longer than %d bytes", off, max)
 	}
 	return "", errShort
@@ -83,11 +90,24 @@ func (r *reader) cstring(off uint64, max int) (string, error) {
 // parseRaw reads the ELF header, program headers, interpreter, notes and
 // dynamic segment without section headers.
 func parseRaw(b []byte) (*Info, error) {
+	info, _, err := parseRawExtent(b)
+	return info, err
+}
+
+// parseRawExtent is parseRaw, also returning how many leading bytes of b it
+// looked at.
+func parseRawExtent(b []byte) (*Info, uint64, error) {
+	r := &reader{b: b, end: elf.EI_NIDENT}
+	info, err := r.parse()
+	return info, r.end, err
+}
+
+func (r *reader) parse() (*Info, error) {
+	b := r.b
 	if len(b) < elf.EI_NIDENT {
 		return nil, fmt.Errorf("reading ELF ident: %w", errShort)
 	}
 	info := &Info{Class: elf.Class(b[elf.EI_CLASS]), Data: elf.Data(b[elf.EI_DATA])}
-	r := &reader{b: b}
 	switch info.Data {
 	case elf.ELFDATA2LSB:
 		r.order = binary.LittleEndian
