@@ -177,8 +177,15 @@ func (st *packageState) own(ix *analyze.Index, v *fsView) {
 			if p.db != di {
 				continue
 			}
+			ghosts := p.pkg.Ghosts // sorted, as Files
 			for _, f := range p.pkg.Files {
 				r, ok, present := v.find(f)
+				for len(ghosts) > 0 && ghosts[0] < f {
+					ghosts = ghosts[1:]
+				}
+				if !present && len(ghosts) > 0 && ghosts[0] == f {
+					continue // a %ghost is not installed; its absence is no gap
+				}
 				if !present {
 					p.missing++
 					if example == "" || f < example {

@@ -17,7 +17,8 @@
 //     which is which, so directories are included; or, for distroless status.d, the md5sums list, which has
 //     regular files only.
 //   - apk: the R: files; the F: directories are left out.
-//   - rpm: the header's file list without the entries whose mode marks them as directories.
+//   - rpm: the header's file list without the entries whose mode marks them as directories; %ghost files
+//     (owned, never installed) are also listed in Package.Ghosts.
 //
 // The root directory is never listed. Consumers that need the type of a path should look it up in the
 // image's file index rather than rely on Files.

@@ -33,6 +33,9 @@ type Package struct {
 	// Files are the absolute, cleaned paths the package owns, sorted and unique; see the package comment for
 	// what each format contributes (dpkg includes directories).
 	Files []string
+	// Ghosts are the paths of Files the package declares but does not install (rpm %ghost: logs,
+	// caches and state files made at run time), sorted and unique: owned when present, never missing.
+	Ghosts []string
 	// Depends are the names of other installed packages in the same database that satisfy this package's
 	// dependencies, sorted and unique. Best effort: requirements are matched by package name, by declared
 	// provides and, for path requirements such as "/bin/sh", by file ownership; every installed

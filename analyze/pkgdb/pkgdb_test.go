@@ -273,6 +273,20 @@ func TestParseFixtures(t *testing.T) {
 				if key := find(t, db, "gpg-pubkey"); key.Arch != "" || key.SourceName != "" || len(key.Files) != 0 {
 					t.Errorf("gpg-pubkey: %+v", key)
 				}
+				// %ghost files (FILEFLAGS bit 0x40) are among Files and in Ghosts.
+				ghosts := 0
+				for _, p := range db.Packages {
+					ghosts += len(p.Ghosts)
+					for _, g := range p.Ghosts {
+						if _, ok := slices.BinarySearch(p.Files, g); !ok {
+							t.Errorf("%s: ghost %s not among its files", p.Name, g)
+						}
+					}
+				}
+				if ghosts == 0 || !slices.Contains(find(t, db, "setup").Ghosts, "/etc/fstab") {
+					t.Errorf("%d ghost files; setup's %v lacks /etc/fstab", ghosts, find(t, db, "setup").Ghosts)
+				}
+				t.Logf("%d %%ghost files", ghosts)
 			}},
 		{"rockylinux9 sqlite in /usr/lib/sysimage",
 			func(t *testing.T) map[string][]byte {

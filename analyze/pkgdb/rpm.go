@@ -38,9 +38,13 @@ func fromRPM(raw []rpm.Package) []Package {
 	reqs, provs := make([][]string, len(raw)), make([][]string, len(raw))
 	for i, r := range raw {
 		files := make([]string, 0, len(r.Files))
+		var ghosts []string
 		for _, f := range r.Files {
 			if !f.IsDir() && f.Path != "/" {
 				files = append(files, f.Path)
+				if f.Ghost() {
+					ghosts = append(ghosts, f.Path)
+				}
 			}
 		}
 		pkgs[i] = Package{
@@ -51,6 +55,7 @@ func fromRPM(raw []rpm.Package) []Package {
 			Manager:       Rpm,
 			InstalledSize: r.Size,
 			Files:         sortedUnique(files),
+			Ghosts:        sortedUnique(ghosts),
 		}
 		reqs[i], provs[i] = r.Requires, r.Provides
 	}

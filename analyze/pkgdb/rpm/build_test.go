@@ -74,6 +74,7 @@ func samplePackage(name string) []byte {
 		tStr(tagName, name), tStr(tagVersion, "1.0"), tStr(tagRelease, "1.el9"), tI32(tagEpoch, 2),
 		tI32(tagSize, 12345), tStr(tagArch, "x86_64"),
 		tI16(tagFileModes, 0o100755, 0o120777, 0o040755),
+		tI32(tagFileFlags, 0, fileGhost, 0),
 		tStr(tagSourceRPM, name+"-1.0-1.el9.src.rpm"),
 		tStrs(tagProvideName, name, "cmd("+name+")"),
 		tStrs(tagRequireName, "/bin/sh", "libc.so.6()(64bit)", "rpmlib(CompressedFileNames)"),

@@ -18,6 +18,7 @@ const (
 	tagArch         = 1022
 	tagOldFileNames = 1027
 	tagFileModes    = 1030
+	tagFileFlags    = 1037
 	tagSourceRPM    = 1044
 	tagProvideName  = 1047
 	tagRequireName  = 1049
@@ -70,6 +71,8 @@ func slot(tag int32) int {
 		return 13
 	case tagLongSize:
 		return 14
+	case tagFileFlags:
+		return 15
 	}
 	return -1
 }
@@ -84,7 +87,7 @@ type entry struct {
 
 type header struct {
 	data []byte
-	e    [15]entry
+	e    [16]entry
 }
 
 func (h *header) get(tag int32) entry { return h.e[slot(tag)] }
@@ -235,14 +238,27 @@ func (h *header) files() ([]File, error) {
 	return h.withModes(files), nil
 }
 
-// withModes fills File.Mode when FILEMODES matches the file list one to one; otherwise modes stay 0.
+// withModes fills File.Mode when FILEMODES matches the file list one to one (otherwise modes stay 0),
+// then File.Flags.
 func (h *header) withModes(files []File) []File {
 	modes, err := h.int16s(h.get(tagFileModes))
 	if err != nil || len(modes) != len(files) {
-		return files
+		return h.withFlags(files)
 	}
 	for i := range files {
 		files[i].Mode = modes[i]
+	}
+	return h.withFlags(files)
+}
+
+// withFlags fills File.Flags when FILEFLAGS matches the file list one to one; otherwise flags stay 0.
+func (h *header) withFlags(files []File) []File {
+	flags, err := h.int32s(h.get(tagFileFlags))
+	if err != nil || len(flags) != len(files) {
+		return files
+	}
+	for i := range files {
+		files[i].Flags = flags[i]
 	}
 	return files
 }

@@ -62,8 +62,8 @@ func TestAgainstGoRpmdb(t *testing.T) {
 					continue
 				}
 				for j, f := range files {
-					if f.Path != g.Files[j].Path || f.Mode != g.Files[j].Mode {
-						t.Errorf("%s file %d: got %s %o, oracle %s %o", g.Name, j, g.Files[j].Path, g.Files[j].Mode, f.Path, f.Mode)
+					if f.Path != g.Files[j].Path || f.Mode != g.Files[j].Mode || uint32(f.Flags) != g.Files[j].Flags {
+						t.Errorf("%s file %d: got %s %o %#x, oracle %s %o %#x", g.Name, j, g.Files[j].Path, g.Files[j].Mode, g.Files[j].Flags, f.Path, f.Mode, f.Flags)
 						break
 					}
 				}

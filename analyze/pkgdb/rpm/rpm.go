@@ -101,7 +101,16 @@ type File struct {
 	Path string
 	// Mode is the st_mode recorded in RPMTAG_FILEMODES; 0 when the header has no usable modes.
 	Mode uint16
+	// Flags are the RPMTAG_FILEFLAGS bits (%config, %doc, %ghost...); 0 when the header has none.
+	Flags uint32
 }
+
+// fileGhost is RPMFILE_GHOST: the package owns the path but does not install it.
+const fileGhost = 1 << 6
+
+// Ghost reports whether the file is a %ghost: owned, never installed (logs,
+// caches and state files made at run time).
+func (f File) Ghost() bool { return f.Flags&fileGhost != 0 }
 
 // IsDir reports whether the header records the path as a directory.
 func (f File) IsDir() bool { return f.Mode&0o170000 == 0o040000 }

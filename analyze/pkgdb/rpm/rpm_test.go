@@ -57,12 +57,15 @@ func checkSample(t *testing.T, p Package) {
 	if p.EVR() != "2:1.0-1.el9" || p.Arch != "x86_64" || p.Size != 12345 || p.SourceRPM != "a-1.0-1.el9.src.rpm" {
 		t.Errorf("got %s %s %d %s", p.EVR(), p.Arch, p.Size, p.SourceRPM)
 	}
-	want := []File{{"/usr/bin/a", 0o100755}, {"/usr/bin/a-link", 0o120777}, {"/usr/share/a", 0o040755}}
+	want := []File{{"/usr/bin/a", 0o100755, 0}, {"/usr/bin/a-link", 0o120777, fileGhost}, {"/usr/share/a", 0o040755, 0}}
 	if !slices.Equal(p.Files, want) {
 		t.Errorf("files %v, want %v", p.Files, want)
 	}
 	if !p.Files[2].IsDir() || p.Files[0].IsDir() || p.Files[1].IsDir() {
 		t.Errorf("IsDir wrong for %v", p.Files)
+	}
+	if p.Files[0].Ghost() || !p.Files[1].Ghost() || p.Files[2].Ghost() {
+		t.Errorf("Ghost wrong for %v", p.Files)
 	}
 	if !slices.Equal(p.Requires, []string{"/bin/sh", "libc.so.6()(64bit)", "rpmlib(CompressedFileNames)"}) ||
 		!slices.Equal(p.Provides, []string{"a", "cmd(a)"}) {
