@@ -18,6 +18,7 @@ type imageOptions struct {
 	retries         int
 	maxUncompressed string
 	concurrency     int
+	verify          bool
 }
 
 func addImageOptions(cmd *cobra.Command, o *imageOptions) {
@@ -29,6 +30,7 @@ func addImageOptions(cmd *cobra.Command, o *imageOptions) {
 	f.IntVar(&o.retries, "retries", def.Source.Retries, "retries of a registry request on 429/5xx and dropped connections")
 	f.StringVar(&o.maxUncompressed, "max-uncompressed", "", "refuse images that expand past this size (e.g. 20GB)")
 	f.IntVar(&o.concurrency, "concurrency", 0, "layers decompressed at once (0 = number of CPUs)")
+	f.BoolVar(&o.verify, "verify", false, "check docker-archive layers against the config's diff IDs, as docker load does (a sha256 pass over every uncompressed byte; registry and OCI blobs are always checked)")
 }
 
 // pipelineOptions turns the flags into pipeline options.
@@ -38,6 +40,7 @@ func (o *imageOptions) pipelineOptions() (pipeline.Options, error) {
 	opts.Source.Insecure = o.insecure
 	opts.Source.Timeout = o.timeout
 	opts.Source.Retries = o.retries
+	opts.Source.VerifyDiffIDs = o.verify
 	if o.concurrency > 0 {
 		opts.Walk.Concurrency = o.concurrency
 	}

@@ -631,8 +631,7 @@ func hostileCases() []imageCase {
 		{
 			// A docker archive records only diff IDs; checking them costs a
 			// sha256 pass over every uncompressed byte, so the CLI reports
-			// the bytes present (source.Options.VerifyDiffIDs checks them:
-			// TestDockerArchiveVerifyDiffIDs).
+			// the bytes present unless asked to --verify (next case).
 			name: "docker archive: layer bytes do not match the diff ID",
 			build: func(t *testing.T) (string, []string) {
 				img := image(t, v1.Config{}, imagetest.Layer(t, imagetest.File("app/real", 1000)))
@@ -647,6 +646,18 @@ func hostileCases() []imageCase {
 					t.Error("the report shows the layer the config promised, not the bytes present")
 				}
 			},
+		},
+		{
+			name: "docker archive: layer bytes do not match the diff ID, --verify",
+			build: func(t *testing.T) (string, []string) {
+				img := image(t, v1.Config{}, imagetest.Layer(t, imagetest.File("app/real", 1000)))
+				p := archive(t, img)
+				forged := gz(t, imagetest.TarBytes(t, imagetest.File("app/forged", 1000)))
+				rewriteArchiveLayer(t, p, 1, forged)
+				return p, []string{"layer 1 (" + diffID(t, img, 1), "digest"}
+			},
+			args: []string{"--verify"},
+			fail: true,
 		},
 		{
 			name: "OCI layout: manifest points at a missing layer blob",
