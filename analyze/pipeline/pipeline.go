@@ -71,7 +71,7 @@ func RunImage(ctx context.Context, img v1.Image, info source.Info, opts Options)
 	// the freed pages back before it is built, and its own pages after, so
 	// peak memory is one of them on top of the index, not both and the
 	// collector's headroom. On the 205k-file bench image: 155 -> 93 MB
-	// peak RSS, a few milliseconds each (internal/bench/README.md).
+	// peak RSS for 20–45 ms in all (internal/bench/README.md).
 	debug.FreeOSMemory()
 	dm := analyze.Dive(ix)
 	debug.FreeOSMemory()
