@@ -34,7 +34,7 @@ func oldBuild(ix *analyze.Index, src Source, attr *attribute.Result, dm analyze.
 		r.Image.SizeBytes += l.SizeBytes
 		r.Image.TarBytes += l.TarBytes
 	}
-	r.Dive = dive(dm)
+	r.Dive = Dive(dm)
 	r.Hidden = oldHidden(ix, opts.Top)
 	for _, rw := range ix.Rewrites {
 		r.Rewrites = append(r.Rewrites, report.Rewrite(rw))

@@ -53,7 +53,7 @@ func Build(ix *analyze.Index, src Source, attr *attribute.Result, dm analyze.Div
 		r.Image.SizeBytes += l.SizeBytes
 		r.Image.TarBytes += l.TarBytes
 	}
-	r.Dive = dive(dm)
+	r.Dive = Dive(dm)
 	r.Hidden = report.Hidden{Top: s.hiddenTop()}
 	for _, st := range ix.Stats {
 		r.Hidden.Bytes += st.HiddenBytes
@@ -168,7 +168,8 @@ func layers(ix *analyze.Index, s *scan) []report.Layer {
 	return out
 }
 
-func dive(m analyze.DiveMetrics) report.Dive {
+// Dive turns dive's metrics into the report's form.
+func Dive(m analyze.DiveMetrics) report.Dive {
 	d := report.Dive{
 		Efficiency:        m.Efficiency,
 		SizeBytes:         m.SizeBytes,
