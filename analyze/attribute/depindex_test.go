@@ -1,8 +1,6 @@
 package attribute
 
 import (
-	"math/rand/v2"
-	"sort"
 	"strings"
 	"testing"
 )
@@ -49,14 +47,7 @@ func TestDepIndexLookup(t *testing.T) {
 			x.keys.add(e.Path[:len(e.Path)/2]) // filter noise: more (length, byte) pairs pass
 		}
 	}
-	sorted := append([]string{}, paths...)
-	sort.Strings(sorted)
-	reversed := make([]string, len(sorted))
-	for i, p := range sorted {
-		reversed[len(sorted)-1-i] = p
-	}
-	shuffled := append([]string{}, sorted...)
-	rand.New(rand.NewPCG(3, 4)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	sorted, reversed, shuffled := pathOrders(paths, 3)
 	found := 0
 	for _, seq := range [][]string{paths, sorted, reversed, shuffled} {
 		cur := depCursor{x: x}

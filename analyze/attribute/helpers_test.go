@@ -6,7 +6,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -250,4 +252,15 @@ func logBreakdown(t testing.TB, ix *analyze.Index, res *Result) {
 		ev := res.Table[key.ev]
 		t.Logf("  %-16s %12d  %s %s%s %s %s", key.c, sums[key], ev.Kind, ev.Package, ev.Rule, ev.Pattern, ev.Detail)
 	}
+}
+
+// pathOrders returns paths sorted, reverse sorted and shuffled (seeded), the
+// orders a per-path cache must give the same answers in.
+func pathOrders(paths []string, seed uint64) (sorted, reversed, shuffled []string) {
+	sorted = slices.Sorted(slices.Values(paths))
+	reversed = slices.Clone(sorted)
+	slices.Reverse(reversed)
+	shuffled = slices.Clone(sorted)
+	rand.New(rand.NewPCG(seed, seed+1)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	return sorted, reversed, shuffled
 }

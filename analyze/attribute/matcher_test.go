@@ -1,9 +1,7 @@
 package attribute
 
 import (
-	"math/rand/v2"
 	"path"
-	"sort"
 	"strings"
 	"testing"
 
@@ -212,14 +210,7 @@ func TestPathMatcherAgainstMatcher(t *testing.T) {
 		deep := strings.Repeat("d/", depth)
 		paths = append(paths, "/usr/share/doc/"+deep+"f", "/usr/share/doc/"+deep+"g", "/"+deep+"x.pyc", "/"+deep+"node_modules/.cache/x")
 	}
-	sorted := append([]string{}, paths...)
-	sort.Strings(sorted)
-	reversed := make([]string, len(sorted))
-	for i, p := range sorted {
-		reversed[len(sorted)-1-i] = p
-	}
-	shuffled := append([]string{}, sorted...)
-	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	sorted, reversed, shuffled := pathOrders(paths, 1)
 	for _, rs := range []struct {
 		name  string
 		rules []Rule
