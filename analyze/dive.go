@@ -1,7 +1,6 @@
 package analyze
 
 import (
-	"hash/maphash"
 	"slices"
 	"sort"
 	"strings"
@@ -57,28 +56,21 @@ func splitDirBase(p string) (string, string) {
 // diveHiddenPrefix is the name prefix dive's AddPath refuses to create.
 const diveHiddenPrefix = ".wh..wh.."
 
-// dnode is a path dive's trees can hold, interned once for all layers.
-// Dive needs, per layer, the layer's own tree (dive's FileTree of the layer's
-// tar entries) and the tree stacked from the layers below; both are subsets
-// of the interned paths, so they are kept as per-node fields rather than as
-// trees of maps, and a node's efficiency data lives beside them.
+// dnode is dive's state for one node of the path trie. Dive needs, per
+// layer, the layer's own tree (dive's FileTree of the layer's tar entries)
+// and the tree stacked from the layers below; both are subsets of the
+// interned paths, so they are kept as per-node fields rather than as trees
+// of maps, and a node's efficiency data lives beside them.
 type dnode struct {
-	key    string // path without the leading slash, components joined by "/"; "" is the root
-	hash   uint64 // maphash of key with the trie's seed
-	parent int32  // trie links; -1 for none
-	child  int32
-	next   int32
-
 	layer int32 // the layer stamp while the node is in the current layer's tree
+	count int32
 	size  int64 // its payload in the layer's tree
 	ssize int64 // its payload in the stacked tree
 
 	cum, min int64 // dive's efficiency data for the path
-	count    int32
-	flags    uint8
 }
 
-// dnode flags.
+// Dive's node flags (diveTrie.f).
 const (
 	dDir      = 1 << iota // the payload in the layer's tree is a directory
 	dStacked              // the node is in the stacked tree
@@ -86,172 +78,51 @@ const (
 	dRecorded             // dive has efficiency data for the path
 )
 
-// diveTrie interns paths. Keys are the canonical form of a component
-// sequence (strings.Split(strings.Trim(p, "/"), "/") joined again), and are
-// substrings of the paths they came from, so interning allocates nothing for
-// the index's own paths. Keys are found through an open-addressing table of
-// node ids: 4 bytes a slot where a map[string]int32 spends about 50 a key.
+// diveTrie is dive's state over a path trie it only reads, so it can run
+// beside the merge.
 type diveTrie struct {
-	nodes      []dnode
-	slots      []int32 // node id, 0 for an empty slot (the root is never in the table)
-	seed       maphash.Seed
-	lastParent int32   // the parent addLayerPath looked up last, or -1
-	chain      []int32 // scratch for prefixes
+	*pathTrie
+	d     []dnode
+	f     []uint8 // flags, parallel to d
+	chain []int32 // scratch for addLayerNode
 }
 
-func newDiveTrie(sizeHint int) *diveTrie {
-	t := &diveTrie{nodes: make([]dnode, 1, sizeHint+1), seed: maphash.MakeSeed(), lastParent: -1}
-	t.nodes[0] = dnode{parent: -1, child: -1, next: -1, flags: dStacked}
-	n := 1024
-	for n < 2*sizeHint {
-		n *= 2
-	}
-	t.slots = make([]int32, n)
-	return t
+func newDiveTrie(t *pathTrie) *diveTrie {
+	d := &diveTrie{pathTrie: t, d: make([]dnode, len(t.nodes)), f: make([]uint8, len(t.nodes))}
+	d.f[0] = dStacked
+	return d
 }
 
-// find returns the slot of key, whose hash is h: where its node is, or
-// where it would go.
-func (t *diveTrie) find(key string, h uint64) int {
-	mask := len(t.slots) - 1
-	for i := int(h) & mask; ; i = (i + 1) & mask {
-		if id := t.slots[i]; id == 0 || t.nodes[id].hash == h && t.nodes[id].key == key {
-			return i
-		}
-	}
-}
-
-func (t *diveTrie) hash(key string) uint64 { return maphash.String(t.seed, key) }
-
-// grow doubles the table once it is half full.
-func (t *diveTrie) grow() {
-	if 2*len(t.nodes) < len(t.slots) {
-		return
-	}
-	t.slots = make([]int32, 2*len(t.slots))
-	for id := 1; id < len(t.nodes); id++ {
-		t.slots[t.find(t.nodes[id].key, t.nodes[id].hash)] = int32(id)
-	}
-}
-
-// name is the last component of node n.
-func (t *diveTrie) name(n int32) string {
-	k := t.nodes[n].key
-	return k[strings.LastIndexByte(k, '/')+1:]
-}
-
-// child returns the node of key (hash h), creating it below parent if needed.
-func (t *diveTrie) child(parent int32, key string, h uint64) int32 {
-	if id := t.slots[t.find(key, h)]; id != 0 {
-		return id
-	}
-	t.grow()
-	id := int32(len(t.nodes))
-	t.nodes = append(t.nodes, dnode{key: key, hash: h, parent: parent, child: -1, next: t.nodes[parent].child})
-	t.nodes[parent].child = id
-	t.slots[t.find(key, h)] = id
-	return id
-}
-
-// node returns the node of key, creating it (and its ancestors) if needed.
-func (t *diveTrie) node(key string) int32 {
-	if key == "" {
-		return 0
-	}
-	if id := t.slots[t.find(key, t.hash(key))]; id != 0 {
-		return id
-	}
-	t.chain = t.prefixes(key, t.chain)
-	return t.chain[len(t.chain)-1]
-}
-
-// prefixes appends the nodes of every component prefix of key ("a", "a/b",
-// "a/b/c"), creating missing ones. The prefixes' hashes are computed in one
-// pass over key, so a path of many components costs time linear in its
-// length, not in its length times its depth.
-func (t *diveTrie) prefixes(key string, ids []int32) []int32 {
-	ids = ids[:0]
-	var h maphash.Hash
-	h.SetSeed(t.seed)
-	parent, written := int32(0), 0
-	for i := 0; ; {
-		end := len(key)
-		if j := strings.IndexByte(key[i:], '/'); j >= 0 {
-			end = i + j
-		}
-		h.WriteString(key[written:end])
-		written = end
-		parent = t.child(parent, key[:end], h.Sum64())
-		ids = append(ids, parent)
-		if end == len(key) {
-			return ids
-		}
-		i = end + 1
-	}
-}
-
-// lookup returns the node of key, or -1 if it was never interned.
-func (t *diveTrie) lookup(key string) int32 {
-	if key == "" {
-		return 0
-	}
-	if id := t.slots[t.find(key, t.hash(key))]; id != 0 {
-		return id
-	}
-	return -1
-}
-
-// canonicalKey turns a path into its key: the components
-// strings.Split(strings.Trim(p, "/"), "/") gives, joined again.
-func canonicalKey(p string) string { return strings.Trim(p, "/") }
-
-// addLayerPath mirrors dive's FileTree.AddPath on the layer's tree (stamp
-// st): missing parents are added with an empty payload and the final
-// node's payload is replaced; a missing component named ".wh..wh..*" makes
-// it give up silently. New nodes are appended to added.
-func (t *diveTrie) addLayerPath(p string, size int64, isDir bool, st int32, added []int32) []int32 {
-	key := canonicalKey(p)
-	if key == "" {
+// addLayerNode mirrors dive's FileTree.AddPath on the layer's tree (stamp
+// st) for node n: missing parents are added with an empty payload and the
+// final node's payload is replaced; a missing component named ".wh..wh..*"
+// makes it give up silently. New nodes are appended to added.
+func (t *diveTrie) addLayerNode(n int32, size int64, isDir bool, st int32, added []int32) []int32 {
+	if n == 0 {
 		return added // dive never sets a payload on the root
 	}
-	cur, fast := int32(0), false
-	// Fast path: when the parent is already in the layer's tree (tar writers
-	// put a directory before its contents), so are all its ancestors, and
-	// only the last component needs a look. Entries of a directory come
-	// together, so the parent is usually the previous entry's.
-	if j := strings.LastIndexByte(key, '/'); j >= 0 {
-		parent := t.lastParent
-		if parent <= 0 || t.nodes[parent].key != key[:j] {
-			parent = t.lookup(key[:j])
-			t.lastParent = parent
-		}
-		if parent >= 0 && t.nodes[parent].layer == st {
-			cur, fast = parent, true
-		}
-	}
-	var chain []int32
-	if fast {
-		chain = append(t.chain[:0], t.child(cur, key, t.hash(key)))
-	} else {
-		chain = t.prefixes(key, t.chain)
+	// The layer's tree is a tree: once an ancestor is in it, so are all of
+	// its own ancestors. Tar writers put a directory before its contents,
+	// so the parent usually is.
+	chain := t.chain[:0]
+	for a := n; a > 0 && t.d[a].layer != st; a = t.nodes[a].parent {
+		chain = append(chain, a)
 	}
 	t.chain = chain
-	for _, c := range chain {
-		if n := &t.nodes[c]; n.layer != st {
-			if strings.HasPrefix(t.name(c), diveHiddenPrefix) {
-				return added
-			}
-			n.layer, n.size, n.flags = st, 0, n.flags&^dDir
-			added = append(added, c)
+	for k := len(chain) - 1; k >= 0; k-- {
+		c := chain[k]
+		if strings.HasPrefix(t.name(c), diveHiddenPrefix) {
+			return added
 		}
-		cur = c
+		t.d[c].layer, t.d[c].size = st, 0
+		t.f[c] &^= dDir
+		added = append(added, c)
 	}
-	n := &t.nodes[cur]
-	n.size = size
+	t.d[n].size = size
 	if isDir {
-		n.flags |= dDir
+		t.f[n] |= dDir
 	} else {
-		n.flags &^= dDir
+		t.f[n] &^= dDir
 	}
 	return added
 }
@@ -262,32 +133,35 @@ func (t *diveTrie) stackPath(n int32, chain []int32) []int32 {
 	chain = chain[:0]
 	for a := n; a > 0; a = t.nodes[a].parent {
 		chain = append(chain, a)
-		if t.nodes[a].flags&dStacked != 0 {
+		if t.f[a]&dStacked != 0 {
 			break // the stacked tree is a tree: a stacked node's ancestors are stacked
 		}
 	}
 	for k := len(chain) - 1; k >= 0; k-- {
-		a := &t.nodes[chain[k]]
-		if a.flags&dStacked == 0 {
-			if strings.HasPrefix(t.name(chain[k]), diveHiddenPrefix) {
+		if a := chain[k]; t.f[a]&dStacked == 0 {
+			if strings.HasPrefix(t.name(a), diveHiddenPrefix) {
 				return chain
 			}
-			a.flags = a.flags&^dStackDir | dStacked
-			a.ssize = 0
+			t.f[a] = t.f[a]&^dStackDir | dStacked
+			t.d[a].ssize = 0
 		}
 	}
-	src := &t.nodes[n]
-	src.ssize = src.size
-	src.flags = src.flags&^dStackDir | dStacked
-	if src.flags&dDir != 0 {
-		src.flags |= dStackDir
-	}
+	t.stack(n)
 	return chain
+}
+
+// stack puts node n's payload in the layer's tree into the stacked tree.
+func (t *diveTrie) stack(n int32) {
+	t.d[n].ssize = t.d[n].size
+	t.f[n] = t.f[n]&^dStackDir | dStacked
+	if t.f[n]&dDir != 0 {
+		t.f[n] |= dStackDir
+	}
 }
 
 // stacked returns the node at key in the stacked tree, or -1.
 func (t *diveTrie) stacked(key string) int32 {
-	if id := t.lookup(key); id >= 0 && t.nodes[id].flags&dStacked != 0 {
+	if id := t.lookup(key); id >= 0 && t.f[id]&dStacked != 0 {
 		return id
 	}
 	return -1
@@ -299,9 +173,9 @@ func (t *diveTrie) unstack(n int32, stack []int32) []int32 {
 	for len(stack) > 0 {
 		c := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		t.nodes[c].flags &^= dStacked | dStackDir
+		t.f[c] &^= dStacked | dStackDir
 		for k := t.nodes[c].child; k >= 0; k = t.nodes[k].next {
-			if t.nodes[k].flags&dStacked != 0 {
+			if t.f[k]&dStacked != 0 {
 				stack = append(stack, k)
 			}
 		}
@@ -316,9 +190,9 @@ func (t *diveTrie) stackedSize(n int32, stack []int32) (int64, []int32) {
 	for len(stack) > 0 {
 		c := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		s += t.nodes[c].ssize
+		s += t.d[c].ssize
 		for k := t.nodes[c].child; k >= 0; k = t.nodes[k].next {
-			if t.nodes[k].flags&dStacked != 0 {
+			if t.f[k]&dStacked != 0 {
 				stack = append(stack, k)
 			}
 		}
@@ -430,23 +304,29 @@ func whiteoutTarget(key, name string) (path, target string) {
 }
 
 // Dive computes dive's efficiency, wasted bytes and user wasted percent.
+// Walk computes them too (Index.Dive); Dive is for indexes built otherwise.
 func Dive(ix *Index) DiveMetrics {
+	t, nodes := internIndex(ix)
+	return dive(ix, t, nodes)
+}
+
+// dive computes dive's metrics over the interned paths of ix. It only reads
+// pt, ix's entries' paths, types, sizes and modes, so it can run beside the
+// merge.
+func dive(ix *Index, pt *pathTrie, nodes []entryNodes) DiveMetrics {
 	var m DiveMetrics
-	entries := 0
-	for li := range ix.Layers {
-		entries += len(ix.Layers[li].Entries)
-	}
-	t := newDiveTrie(entries + entries/8)
-	record := func(n *dnode, size int64) {
-		if n.flags&dRecorded == 0 {
-			n.flags |= dRecorded
-			n.min = -1
+	t := newDiveTrie(pt)
+	record := func(n int32, size int64) {
+		d := &t.d[n]
+		if t.f[n]&dRecorded == 0 {
+			t.f[n] |= dRecorded
+			d.min = -1
 		}
-		n.cum += size
-		if n.min < 0 || size < n.min {
-			n.min = size
+		d.cum += size
+		if d.min < 0 || size < d.min {
+			d.min = size
 		}
-		n.count++
+		d.count++
 	}
 	var added, scratch []int32
 	for li := range ix.Layers {
@@ -457,19 +337,20 @@ func Dive(ix *Index) DiveMetrics {
 		}
 		st := int32(li + 1)
 		added = added[:0]
-		for ei := range l.Entries {
+		en := &nodes[li]
+		for ei, mk := 0, 0; ei < len(l.Entries); ei++ {
 			e := &l.Entries[ei]
-			added = t.addLayerPath(diveName(e), e.Size, e.Mode.IsDir(), st, added)
+			n := en.path[ei]
+			if mk < len(en.dive) && int(en.dive[mk].entry) == ei {
+				n = en.dive[mk].node // dive's name for a marker (diveName)
+				mk++
+			}
+			added = t.addLayerNode(n, e.Size, e.Mode.IsDir(), st, added)
 		}
 		if li == 0 {
 			// The stacked tree starts as a copy of the first layer's tree.
 			for _, n := range added {
-				d := &t.nodes[n]
-				d.ssize = d.size
-				d.flags = d.flags&^dStackDir | dStacked
-				if d.flags&dDir != 0 {
-					d.flags |= dStackDir
-				}
+				t.stack(n)
 			}
 		}
 		added, scratch = t.postOrder(added, scratch)
@@ -481,7 +362,7 @@ func Dive(ix *Index) DiveMetrics {
 			}
 			name := t.name(n)
 			if !strings.HasPrefix(name, whiteoutPrefix) {
-				record(&t.nodes[n], t.nodes[n].size)
+				record(n, t.d[n].size)
 				continue
 			}
 			path, target := whiteoutTarget(t.nodes[n].key, name)
@@ -490,21 +371,23 @@ func Dive(ix *Index) DiveMetrics {
 			// its data by the path string, which for a bare ".wh." name ends
 			// in a slash: the node of that string (an empty last component)
 			// keeps it apart from the directory's own data.
-			dn := t.node(path[1:])
+			dn := t.lookup(path[1:])
+			if dn < 0 {
+				continue // never: internWhiteoutPaths interned it
+			}
 			prev := t.stacked(target)
-			d := &t.nodes[dn]
 			if prev < 0 {
-				if d.flags&dRecorded == 0 {
-					d.flags |= dRecorded
-					d.min = -1
+				if t.f[dn]&dRecorded == 0 {
+					t.f[dn] |= dRecorded
+					t.d[dn].min = -1
 				}
 				break // dive's visitor errors and abandons the layer
 			}
 			var size int64
-			if t.nodes[prev].flags&dStackDir != 0 {
+			if t.f[prev]&dStackDir != 0 {
 				size, scratch = t.stackedSize(prev, scratch)
 			}
-			record(d, size)
+			record(dn, size)
 		}
 		// Graft the layer onto the stacked tree, in the same order.
 		for _, n := range added {
@@ -523,16 +406,16 @@ func Dive(ix *Index) DiveMetrics {
 		}
 	}
 	var minSum, cumSum int64
-	for i := range t.nodes {
-		d := &t.nodes[i]
-		if d.flags&dRecorded == 0 {
+	for i := range t.d {
+		d := &t.d[i]
+		if t.f[i]&dRecorded == 0 {
 			continue
 		}
 		minSum += d.min
 		cumSum += d.cum
 		if d.count >= 2 {
 			m.WastedBytes += d.cum
-			m.Inefficient = append(m.Inefficient, Inefficiency{Path: "/" + d.key, Count: int(d.count), CumulativeSize: d.cum})
+			m.Inefficient = append(m.Inefficient, Inefficiency{Path: "/" + t.nodes[i].key, Count: int(d.count), CumulativeSize: d.cum})
 		}
 	}
 	m.Efficiency = 1

@@ -170,8 +170,8 @@ func entryType(layers [][]Entry, li int, p string) EntryType {
 }
 
 // FuzzMerge builds layers from a small op language and checks the merge
-// against its invariants and against a naive flat-map model of OCI layer
-// application.
+// against its invariants, against a naive flat-map model of OCI layer
+// application, and, with dive's metrics, against the code they replaced.
 func FuzzMerge(f *testing.F) {
 	f.Add([]byte{1, 0, 10, 1, 1, 20, 0, 0, 0, 3, 0, 0})          // file, nested file, whiteout of the dir
 	f.Add([]byte{2, 5, 0, 1, 6, 5, 0, 0, 0, 4, 5, 0, 1, 6, 9})   // opaque dir and re-add
@@ -206,5 +206,6 @@ func FuzzMerge(f *testing.F) {
 		if m.SizeBytes < 0 || m.WastedBytes < 0 || m.WastedBytes > 0 && len(m.Inefficient) == 0 {
 			t.Errorf("dive metrics inconsistent: %+v", m)
 		}
+		checkMatchesOracle(t, layers)
 	})
 }

@@ -111,6 +111,7 @@ type Index struct {
 	Stats    []LayerStats // per layer, parallel to Layers
 	Final    []Ref        // the final filesystem, sorted by path
 	Rewrites []Rewrite    // metadata-only rewrites, in layer order
+	Dive     DiveMetrics  // dive's efficiency metrics, set by Walk (Dive computes them for an Index built otherwise)
 }
 
 // Lookup returns the entry visible at path in the final filesystem.

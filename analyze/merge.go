@@ -36,97 +36,117 @@ type Rewrite struct {
 	OwnerChanged bool   // uid or gid differ
 }
 
-// vnode is a node of the filesystem view used while merging.
-type vnode struct {
-	children map[string]*vnode
-	ref      Ref
-	set      bool // ref points at a real entry (false for implied parents)
+// mnode is the merge's state for one node of the path trie: whether the
+// path is in the filesystem view being stacked, and the entry it shows.
+type mnode struct {
+	ref   Ref
+	flags uint8
 }
 
-// merge stacks the layers with OCI semantics (whiteouts and opaque dirs
-// apply to lower layers only), sets each entry's Status and Change, and
-// derives per-layer stats, the final view and metadata-only rewrites.
+// mnode flags.
+const (
+	mPresent = 1 << iota // the path is in the view (as an entry or an implied parent)
+	mSet                 // ref points at a real entry (false for implied parents)
+)
+
+// merger stacks layers over a path trie it only reads, so it can run beside
+// dive's metrics. The view is a tree: a present node's ancestors are
+// present, and a set non-directory has no present children.
+type merger struct {
+	ix    *Index
+	t     *pathTrie
+	m     []mnode
+	stack []int32 // scratch
+	st    *LayerStats
+}
+
+// finish interns the paths of ix once, then merges the layers and computes
+// dive's metrics from them at the same time.
+func finish(ix *Index) {
+	t, nodes := internIndex(ix)
+	done := make(chan DiveMetrics, 1)
+	go func() { done <- dive(ix, t, nodes) }()
+	mergeNodes(ix, t, nodes)
+	ix.Dive = <-done
+}
+
+// merge stacks the layers of ix (see mergeNodes).
 func merge(ix *Index) {
-	root := &vnode{}
+	t, nodes := internIndex(ix)
+	mergeNodes(ix, t, nodes)
+}
+
+// mergeNodes stacks the layers with OCI semantics (whiteouts and opaque
+// dirs apply to lower layers only), sets each entry's Status and Change,
+// and derives per-layer stats, the final view and metadata-only rewrites.
+func mergeNodes(ix *Index, t *pathTrie, nodes []entryNodes) {
+	g := &merger{ix: ix, t: t, m: make([]mnode, len(t.nodes))}
+	g.m[0].flags = mPresent
 	ix.Stats = make([]LayerStats, len(ix.Layers))
 	ix.Rewrites = nil
 	for li := range ix.Layers {
 		l := &ix.Layers[li]
-		st := &ix.Stats[li]
-		st.Entries = len(l.Entries)
-		remove := func(n *vnode) {
-			walkNodes(n, func(r Ref) {
-				e := ix.entry(r)
-				e.Status = Deleted
-				if e.Type != TypeDir {
-					st.FilesRemoved++
-					st.BytesRemoved += e.Size
-				}
-			})
-		}
-		for _, e := range l.Entries {
-			switch e.Type {
+		ids := nodes[li].path
+		g.st = &ix.Stats[li]
+		g.st.Entries = len(l.Entries)
+		for ei := range l.Entries {
+			n := ids[ei]
+			switch l.Entries[ei].Type {
 			case TypeOpaque:
-				if n := lookup(root, e.Path); n != nil {
-					for name, c := range n.children {
-						remove(c)
-						delete(n.children, name)
-					}
+				if g.m[n].flags&mPresent != 0 {
+					g.removeChildren(n)
 				}
 			case TypeWhiteout:
-				if parent, name, n := lookupParent(root, e.Path); n != nil {
-					remove(n)
-					delete(parent.children, name)
+				if n != 0 && g.m[n].flags&mPresent != 0 {
+					g.remove(n)
 				}
 			}
 		}
-		var pc parentCache
 		for ei := range l.Entries {
 			e := &l.Entries[ei]
 			if e.Status == Marker {
 				continue
 			}
-			n := ix.insert(root, e.Path, int32(li), &pc)
+			n := ids[ei]
+			g.insert(n, int32(li))
+			m := &g.m[n]
 			e.Change = Added
-			if n.set {
-				prev := ix.entry(n.ref)
-				if int(n.ref.Layer) == li {
+			if m.flags&mSet != 0 {
+				prev := ix.entry(m.ref)
+				if int(m.ref.Layer) == li {
 					prev.Status = Shadowed
 					e.Change = prev.Change
 				} else {
 					prev.Status = Overwritten
 					e.Change = Modified
-					ix.noteRewrite(li, int(n.ref.Layer), prev, e)
+					ix.noteRewrite(li, int(m.ref.Layer), prev, e)
 				}
 			}
-			if e.Type != TypeDir && len(n.children) > 0 {
+			if e.Type != TypeDir {
 				// A non-directory replaces a directory, explicit or implied:
 				// everything below it goes.
-				for name, c := range n.children {
-					remove(c)
-					delete(n.children, name)
-				}
+				g.removeChildren(n)
 			}
-			n.ref, n.set = Ref{Layer: int32(li), Entry: int32(ei)}, true
+			m.ref, m.flags = Ref{Layer: int32(li), Entry: int32(ei)}, mPresent|mSet
 		}
 		for _, e := range l.Entries {
 			if e.Status == Marker || e.Status == Shadowed || e.Type == TypeDir {
 				continue // a shadowed copy is no path of its own; its bytes are hidden
 			}
 			if e.Change == Modified {
-				st.FilesModified++
-				st.BytesModified += e.Size
+				g.st.FilesModified++
+				g.st.BytesModified += e.Size
 			} else {
-				st.FilesAdded++
-				st.BytesAdded += e.Size
+				g.st.FilesAdded++
+				g.st.BytesAdded += e.Size
 			}
 		}
 	}
 	ix.Final = ix.Final[:0]
-	if root.set {
-		ix.Final = append(ix.Final, root.ref)
+	if g.m[0].flags&mSet != 0 {
+		ix.Final = append(ix.Final, g.m[0].ref)
 	}
-	ix.appendSorted(root, nil)
+	g.appendSorted(0, nil)
 	for i := 1; i < len(ix.Final); i++ {
 		if ix.entry(ix.Final[i-1]).Path >= ix.entry(ix.Final[i]).Path {
 			// Only paths that are not clean (never from readLayer) get here.
@@ -179,99 +199,80 @@ func (ix *Index) entry(r Ref) *Entry { return &ix.Layers[r.Layer].Entries[r.Entr
 // Entry returns the entry a Ref points at.
 func (ix *Index) Entry(r Ref) *Entry { return ix.entry(r) }
 
-// insert finds or creates the node for p. A non-directory met on the way
-// down is replaced by an implied directory: its entry is overwritten.
-// Entries of a directory usually follow one another, so c remembers the
-// last parent walked to and insert starts there when p shares it.
-func (ix *Index) insert(root *vnode, p string, layer int32, c *parentCache) *vnode {
-	key := strings.Trim(p, "/")
-	n, i, more := root, 0, key != ""
-	dir := ""
-	if j := strings.LastIndexByte(key, '/'); j >= 0 {
-		dir = key[:j]
-		if c.node != nil && c.dir == dir {
-			// The walk to c.node already replaced non-directories on the way.
-			n, i = c.node, j+1
-		}
+// insert puts node n of layer layer into the view with its missing
+// ancestors. A non-directory met on the way down is replaced by an implied
+// directory: its entry is overwritten. Only the nearest present ancestor can
+// be one, since a set non-directory has no present children.
+func (g *merger) insert(n, layer int32) {
+	a := n
+	for a != 0 && g.m[a].flags&mPresent == 0 {
+		a = g.t.nodes[a].parent
 	}
-	parent := n
-	for more {
-		var name string
-		name, i, more = nextName(key, i)
-		if n.set && ix.entry(n.ref).Type != TypeDir {
-			prev := ix.entry(n.ref)
+	if a != n {
+		if m := &g.m[a]; m.flags&mSet != 0 && g.ix.entry(m.ref).Type != TypeDir {
+			prev := g.ix.entry(m.ref)
 			prev.Status = Overwritten
-			if n.ref.Layer == layer {
+			if m.ref.Layer == layer {
 				prev.Status = Shadowed
 			}
-			n.set = false
+			m.flags &^= mSet
 		}
-		child := n.children[name]
-		if child == nil {
-			if n.children == nil {
-				n.children = make(map[string]*vnode)
+	}
+	for c := n; c != a; c = g.t.nodes[c].parent {
+		g.m[c].flags |= mPresent
+	}
+}
+
+// removeChildren deletes everything below n from the view.
+func (g *merger) removeChildren(n int32) {
+	for c := g.t.nodes[n].child; c >= 0; c = g.t.nodes[c].next {
+		if g.m[c].flags&mPresent != 0 {
+			g.remove(c)
+		}
+	}
+}
+
+// remove deletes n and everything below it from the view: their entries
+// are Deleted and counted as removed by the current layer.
+func (g *merger) remove(n int32) {
+	stack := append(g.stack[:0], n)
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		m := &g.m[c]
+		if m.flags&mSet != 0 {
+			e := g.ix.entry(m.ref)
+			e.Status = Deleted
+			if e.Type != TypeDir {
+				g.st.FilesRemoved++
+				g.st.BytesRemoved += e.Size
 			}
-			child = &vnode{}
-			n.children[name] = child
 		}
-		parent, n = n, child
-	}
-	c.dir, c.node = dir, parent
-	if key == "" {
-		c.node = nil
-	}
-	return n
-}
-
-// parentCache is the directory insert walked to last and its node.
-type parentCache struct {
-	dir  string
-	node *vnode
-}
-
-// nextName returns the component of key starting at i, where the next one
-// starts, and whether there is one: the components strings.Split(key, "/")
-// returns, without allocating them. key is a path trimmed of slashes.
-func nextName(key string, i int) (name string, next int, more bool) {
-	if j := strings.IndexByte(key[i:], '/'); j >= 0 {
-		return key[i : i+j], i + j + 1, true
-	}
-	return key[i:], len(key), false
-}
-
-// lookupKey finds the node of a key (a path trimmed of slashes).
-func lookupKey(root *vnode, key string) *vnode {
-	n := root
-	for i, more := 0, key != ""; more && n != nil; {
-		var name string
-		name, i, more = nextName(key, i)
-		n = n.children[name]
-	}
-	return n
-}
-
-func lookup(root *vnode, p string) *vnode { return lookupKey(root, strings.Trim(p, "/")) }
-
-func lookupParent(root *vnode, p string) (*vnode, string, *vnode) {
-	key := strings.Trim(p, "/")
-	if key == "" {
-		return nil, "", nil
-	}
-	parent, name := root, key
-	if i := strings.LastIndexByte(key, '/'); i >= 0 {
-		name = key[i+1:]
-		if parent = lookupKey(root, key[:i]); parent == nil {
-			return nil, "", nil
+		m.flags = 0
+		for k := g.t.nodes[c].child; k >= 0; k = g.t.nodes[k].next {
+			if g.m[k].flags&mPresent != 0 {
+				stack = append(stack, k)
+			}
 		}
 	}
-	return parent, name, parent.children[name]
+	g.stack = stack
+}
+
+// hasPresentChild reports whether a node below n is in the view.
+func (g *merger) hasPresentChild(n int32) bool {
+	for c := g.t.nodes[n].child; c >= 0; c = g.t.nodes[c].next {
+		if g.m[c].flags&mPresent != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // childKey stands, among the children of one directory, either for a child
 // itself or for everything below it.
 type childKey struct {
 	name string
-	n    *vnode
+	n    int32
 	sub  bool // the child's descendants, whose paths continue with "/"
 }
 
@@ -298,13 +299,18 @@ func compareChildKeys(a, b childKey) int {
 // appendSorted appends the real entries below n to ix.Final in path order,
 // sorting each directory's children rather than all paths at the end. keys
 // is scratch space shared down the recursion.
-func (ix *Index) appendSorted(n *vnode, keys []childKey) []childKey {
+func (g *merger) appendSorted(n int32, keys []childKey) []childKey {
 	start := len(keys)
-	for name, c := range n.children {
-		if c.set {
+	for c := g.t.nodes[n].child; c >= 0; c = g.t.nodes[c].next {
+		m := g.m[c]
+		if m.flags&mPresent == 0 {
+			continue
+		}
+		name := g.t.name(c)
+		if m.flags&mSet != 0 {
 			keys = append(keys, childKey{name: name, n: c})
 		}
-		if len(c.children) > 0 {
+		if g.hasPresentChild(c) {
 			keys = append(keys, childKey{name: name, n: c, sub: true})
 		}
 	}
@@ -312,20 +318,10 @@ func (ix *Index) appendSorted(n *vnode, keys []childKey) []childKey {
 	slices.SortFunc(keys[start:end], compareChildKeys)
 	for i := start; i < end; i++ {
 		if k := keys[i]; k.sub {
-			keys = ix.appendSorted(k.n, keys)
+			keys = g.appendSorted(k.n, keys)
 		} else {
-			ix.Final = append(ix.Final, k.n.ref)
+			g.ix.Final = append(g.ix.Final, g.m[k.n].ref)
 		}
 	}
 	return keys[:start]
-}
-
-// walkNodes visits every real entry at or below n.
-func walkNodes(n *vnode, fn func(Ref)) {
-	if n.set {
-		fn(n.ref)
-	}
-	for _, c := range n.children {
-		walkNodes(c, fn)
-	}
 }

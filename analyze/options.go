@@ -31,6 +31,12 @@ type Options struct {
 	StoredUncompressed bool
 	// NoHash skips hashing file contents (metadata-only rewrites then go undetected).
 	NoHash bool
+	// ReleaseMemory returns the walk's garbage to the operating system
+	// (debug.FreeOSMemory: a full collection) before the merge builds its
+	// path tree, so peak RSS is the larger of the two phases, not their sum.
+	// It costs a few milliseconds and stops the world: for commands, not
+	// for servers walking images side by side.
+	ReleaseMemory bool
 	// Progress, when set, is called as layers are read. It is called from the
 	// walking goroutines and must be safe for concurrent use.
 	Progress func(Progress)

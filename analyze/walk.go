@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime/debug"
 	"sort"
 	"sync/atomic"
 
@@ -13,8 +14,9 @@ import (
 )
 
 // Walk streams every layer of img exactly once, decompressing layers
-// concurrently, and returns the merged Index. Layer indexes are computed
-// independently and merged in layer order, so the result is deterministic.
+// concurrently, and returns the merged Index with dive's metrics. Layer
+// indexes are computed independently and merged in layer order, so the
+// result is deterministic.
 func Walk(ctx context.Context, img v1.Image, opts Options) (*Index, error) {
 	if err := opts.Validate(); err != nil {
 		return nil, err
@@ -74,7 +76,10 @@ func Walk(ctx context.Context, img v1.Image, opts Options) (*Index, error) {
 		sum += ix.Layers[i].Size
 	}
 	attachHistory(ix)
-	merge(ix)
+	if opts.ReleaseMemory {
+		debug.FreeOSMemory()
+	}
+	finish(ix)
 	return ix, nil
 }
 

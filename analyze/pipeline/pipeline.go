@@ -63,18 +63,17 @@ func RunImage(ctx context.Context, img v1.Image, info source.Info, opts Options)
 		wo.CondensePrefix = attribute.CondensePrefix
 	}
 	wo.StoredUncompressed = wo.StoredUncompressed || info.ReadUncompressed
+	wo.ReleaseMemory = true
 	ix, err := analyze.Walk(ctx, img, wo)
 	if err != nil {
 		return nil, fmt.Errorf("analyzing %s: %w", info.Reference, err)
 	}
-	// The merge's path tree is garbage now and dive's trie is next: hand
-	// the freed pages back before it is built, and its own pages after, so
-	// peak memory is one of them on top of the index, not both and the
-	// collector's headroom. On the 205k-file bench image: 155 -> 93 MB
-	// peak RSS for 20–45 ms in all (internal/bench/README.md).
+	// The path trie the merge and dive's metrics shared is garbage now and
+	// attribution's tables are next: hand the freed pages back first, so
+	// peak memory is the index plus the larger of the two, not their sum
+	// and the collector's headroom (internal/bench/README.md).
 	debug.FreeOSMemory()
-	dm := analyze.Dive(ix)
-	debug.FreeOSMemory()
+	dm := ix.Dive
 	var attr *attribute.Result
 	if !opts.NoAttribute {
 		attr, err = attribute.Attribute(ctx, ix, opts.Attribute)

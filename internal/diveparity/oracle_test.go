@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"math"
+	"reflect"
 	"testing"
 
 	"github.com/google/go-containerregistry/pkg/name"
@@ -50,14 +51,19 @@ func runDiveArchive(t *testing.T, archive []byte) *diveimage.AnalysisResult {
 	return res
 }
 
-// runOurs walks img and computes our dive metrics.
+// runOurs walks img and returns our dive metrics: those Walk computes
+// beside the merge, after checking that analyze.Dive, which computes them
+// alone (for indexes built otherwise), agrees.
 func runOurs(t *testing.T, img v1.Image, opts analyze.Options) (*analyze.Index, analyze.DiveMetrics) {
 	t.Helper()
 	ix, err := analyze.Walk(context.Background(), img, opts)
 	if err != nil {
 		t.Fatalf("walking image: %v", err)
 	}
-	return ix, analyze.Dive(ix)
+	if alone := analyze.Dive(ix); !reflect.DeepEqual(alone, ix.Dive) {
+		t.Fatalf("analyze.Dive %+v differs from Walk's %+v", alone, ix.Dive)
+	}
+	return ix, ix.Dive
 }
 
 // ineff is one inefficient path as both tools report it.

@@ -1,0 +1,134 @@
+package analyze
+
+import (
+	"io/fs"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// randomLayers builds layers of random entries over a small path alphabet
+// that makes them collide: files, dirs, links, whiteouts, opaque and meta
+// markers, names dive treats specially (".wh.", ".wh..wh.") and, unless
+// clean, the unclean paths only a hand-built Index has ("a//b", "a/").
+func randomLayers(r *rand.Rand, clean bool) [][]Entry {
+	names := []string{"a", "b", "c", "a-b", ".wh.a", ".wh.b", ".wh..wh.x", "d"}
+	if !clean {
+		names = append(names, "", ".wh.")
+	}
+	randPath := func() string {
+		var b strings.Builder
+		for range 1 + r.IntN(4) {
+			b.WriteString("/")
+			b.WriteString(names[r.IntN(len(names))])
+		}
+		if !clean && r.IntN(10) == 0 {
+			b.WriteString("/")
+		}
+		return b.String()
+	}
+	marker := func(t EntryType, p string) Entry {
+		return Entry{Path: p, Type: t, Status: Marker, Change: Removal}
+	}
+	layers := make([][]Entry, 1+r.IntN(5))
+	for li := range layers {
+		for range r.IntN(14) {
+			p := randPath()
+			var e Entry
+			switch k := r.IntN(20); {
+			case k < 8:
+				e = Entry{Path: p, Type: TypeFile, Size: int64(r.IntN(4)) * 100, Hash: uint64(r.IntN(3))}
+			case k < 13:
+				e = Entry{Path: p, Type: TypeDir, Mode: fs.ModeDir | 0o755, Size: int64(r.IntN(2))}
+			case k < 14:
+				e = Entry{Path: p, Type: TypeSymlink, Link: "x"}
+			case k < 15:
+				e = Entry{Path: p, Type: TypeHardlink, Link: randPath(), Size: 10}
+			case k < 18:
+				e = marker(TypeWhiteout, p)
+			case k < 19:
+				e = marker(TypeOpaque, p)
+			default:
+				e = marker(TypeMeta, p+"/.wh..wh.aufs")
+			}
+			layers[li] = append(layers[li], e)
+		}
+	}
+	return layers
+}
+
+// indexOf makes an unmerged Index of layers (entries copied).
+func indexOf(layers [][]Entry) *Index {
+	ix := &Index{}
+	for _, es := range layers {
+		l := Layer{Entries: slices.Clone(es)}
+		for _, e := range es {
+			l.Size += e.Size
+		}
+		ix.Layers = append(ix.Layers, l)
+	}
+	return ix
+}
+
+// checkMatchesOracle merges and measures layers both ways and fails on any
+// difference: entry statuses and changes, stats, final view, rewrites and
+// dive's metrics (computed alone and beside the merge).
+func checkMatchesOracle(t *testing.T, layers [][]Entry) {
+	t.Helper()
+	got, want := indexOf(layers), indexOf(layers)
+	finish(got)
+	oracleMerge(want)
+	wantDive := oracleDive(want)
+	if g, w := dumpEntries(got), dumpEntries(want); !slices.Equal(g, w) {
+		t.Fatalf("entries:\n got %q\nwant %q\nlayers %+v", g, w, layers)
+	}
+	if !reflect.DeepEqual(got.Stats, want.Stats) {
+		t.Fatalf("stats:\n got %+v\nwant %+v\nlayers %+v", got.Stats, want.Stats, layers)
+	}
+	if !slices.Equal(got.Final, want.Final) {
+		t.Fatalf("final:\n got %q\nwant %q\nlayers %+v", finalPaths(got), finalPaths(want), layers)
+	}
+	if !slices.Equal(got.Rewrites, want.Rewrites) {
+		t.Fatalf("rewrites:\n got %+v\nwant %+v", got.Rewrites, want.Rewrites)
+	}
+	if !reflect.DeepEqual(got.Dive, wantDive) {
+		t.Fatalf("dive beside the merge:\n got %+v\nwant %+v\nlayers %+v", got.Dive, wantDive, layers)
+	}
+	if alone := Dive(indexOf(layers)); !reflect.DeepEqual(alone, wantDive) {
+		t.Fatalf("dive alone:\n got %+v\nwant %+v\nlayers %+v", alone, wantDive, layers)
+	}
+}
+
+// TestMergeAndDiveMatchOracle checks the merge and dive's metrics over the
+// shared path trie against the code they replaced (oracle_merge_test.go,
+// oracle_dive_test.go) on random layers, clean and hand-built.
+func TestMergeAndDiveMatchOracle(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	for i := range 6000 {
+		checkMatchesOracle(t, randomLayers(r, i%2 == 0))
+	}
+}
+
+// TestMergeAndDiveMatchOracleOnWalks compares them on walked images: the
+// dive parity cases' kind of input, through readLayer.
+func TestMergeAndDiveMatchOracleOnWalks(t *testing.T) {
+	cases := [][][]spec{
+		{{dir("a"), file("a/x", 10), file("a/y", 20)}, {wh("a")}, {dir("a"), file("a/x", 5)}},
+		{{dir("d"), dir("d/e"), file("d/e/f", 7)}, {opq("d"), file("d/g", 3)}, {file("d", 1)}},
+		{{file("f", 100), hardlink("h", "f")}, {file("f", 100)}, {wh("h")}},
+		{{dir("x"), file("x/.wh.y", 4)}, {wh("x/.wh.y")}, {symlink("x/l", "y")}},
+	}
+	for _, layers := range cases {
+		ix := walkSpec(t, Options{}, layers...)
+		var es [][]Entry
+		for _, l := range ix.Layers {
+			es = append(es, l.Entries)
+		}
+		checkMatchesOracle(t, es)
+		if want := oracleDive(indexOf(es)); !reflect.DeepEqual(ix.Dive, want) {
+			t.Errorf("Walk's dive metrics %+v, oracle %+v", ix.Dive, want)
+		}
+	}
+}
