@@ -113,6 +113,35 @@ func TestCapturePrefix(t *testing.T) {
 	}
 }
 
+// TestCaptureShadowedBothWays: a path both predicates ask for keeps, of
+// its last copy in a layer, exactly what that copy would keep alone.
+func TestCaptureShadowedBothWays(t *testing.T) {
+	capture := func(p string) (int64, bool) { return 10, p == "/bin/dual" }
+	prefix := func(p string) (int64, bool) { return 4, p == "/bin/dual" }
+	long := strings.Repeat("y", 50)
+	for _, c := range []struct {
+		name          string
+		layer         []spec
+		captured, pre string // "" for none
+	}{
+		{"large then small", []spec{dir("bin"), text("bin/dual", long), text("bin/dual", "small")}, "small", ""},
+		{"small then large", []spec{dir("bin"), text("bin/dual", "small"), text("bin/dual", long)}, "", "yyyy"},
+		{"small then dir", []spec{dir("bin"), text("bin/dual", "small"), dir("bin/dual")}, "", ""},
+		{"large then symlink", []spec{dir("bin"), text("bin/dual", long), symlink("bin/dual", "x")}, "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ix := walkSpec(t, Options{Capture: capture, CapturePrefix: prefix}, c.layer)
+			l := ix.Layers[0]
+			if b, ok := l.Captured["/bin/dual"]; string(b) != c.captured || ok != (c.captured != "") {
+				t.Errorf("captured %q (%v), want %q", b, ok, c.captured)
+			}
+			if b, ok := l.Prefixes["/bin/dual"]; string(b) != c.pre || ok != (c.pre != "") {
+				t.Errorf("prefix %q (%v), want %q", b, ok, c.pre)
+			}
+		})
+	}
+}
+
 // TestCondensePrefix: the walk keeps a copy of what the condenser returns
 // (not the scratch buffer it reads prefixes into), and hashes whole files.
 func TestCondensePrefix(t *testing.T) {

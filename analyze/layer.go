@@ -126,12 +126,17 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 				e.Type = TypeOther
 			}
 		}
-		if e.Status != Marker {
-			// An earlier copy of p in this layer is shadowed: drop what was kept of it.
+		if e.Status != Marker && e.Type != TypeFile {
+			// An earlier copy of p in this layer is shadowed: drop what was
+			// kept of it. A file at p is asked the same path predicates as
+			// the copy before it, so what it keeps replaces that copy's; the
+			// branches below drop what it does not replace.
 			delete(l.Captured, p)
 			delete(l.Prefixes, p)
 		}
 		if e.Type == TypeFile && isSparse(hdr) {
+			delete(l.Captured, p)
+			delete(l.Prefixes, p)
 			// A sparse file's holes are not stored: reading it would
 			// expand them (a 1.5 kB entry can declare a 1 TiB hole). Its
 			// stored data is skipped by the next tr.Next; it is not hashed
@@ -162,12 +167,14 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 					l.Captured = make(map[string][]byte)
 				}
 				l.Captured[p] = data
+				delete(l.Prefixes, p) // an earlier, larger copy's
 				if !opts.NoHash {
 					e.Hash = xxhash.Sum64(data)
 				}
 			default:
 				if capture {
 					l.Oversized = append(l.Oversized, p)
+					delete(l.Captured, p) // an earlier, smaller copy's
 				}
 				h.Reset()
 				if opts.CapturePrefix != nil {
