@@ -143,7 +143,7 @@ func (p *planner) split(ctx context.Context) error {
 		p.noSplit("the application's ecosystem (" + name + ") has no runtime bases in the catalog; pass --runtime-base to choose one")
 		return nil
 	}
-	p.x = &excluder{protected: p.protected()}
+	p.x = &excluder{protected: p.protected(), evidence: p.r.Evidence}
 	if !p.hasTool("rm") {
 		p.x.disabled = true
 		p.plan.Findings = append(p.plan.Findings, Finding{Severity: "info", Kind: "no-rm", Layer: -1,

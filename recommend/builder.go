@@ -247,6 +247,8 @@ func (p *planner) prune(cs *CopySet) []string {
 	}
 	groups := map[string]*group{}
 	var order []string
+	pnpDirs := map[string]bool{}
+	defer func() { p.plan.Findings = append(p.plan.Findings, pnpFindings(pnpDirs)...) }()
 	devPaths := map[string]int{}
 	for i, e := range cs.Exclude {
 		if e.Category == report.DevDependencies {
@@ -269,6 +271,13 @@ func (p *planner) prune(cs *CopySet) []string {
 			continue
 		}
 		dir := path.Dir(cleanAbs(ev.Source))
+		if isPnPMap(ev.Source) {
+			// Removing the zips is enough: Plug'n'Play opens a package only
+			// when it is required. `yarn workspaces focus` would rewrite the
+			// map against the builder's HOME and cache, not the image's.
+			pnpDirs[dir] = true
+			continue
+		}
 		if path.Base(dir) == "node_modules" { // npm's hidden lockfile, node_modules/.package-lock.json
 			dir = path.Dir(dir)
 		}

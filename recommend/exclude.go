@@ -41,8 +41,9 @@ var depDirs = map[string]bool{
 
 // excluder decides, file by file, what a copy root leaves out.
 type excluder struct {
-	protected map[string]bool // never excluded: native addons, the entry file, the binary
-	disabled  bool            // the builder cannot delete anything: exclude nothing
+	protected map[string]bool   // never excluded: native addons, the entry file, the binary
+	disabled  bool              // the builder cannot delete anything: exclude nothing
+	evidence  []report.Evidence // the report's evidence table, which File.Evidence indexes
 }
 
 // decide judges the visible non-directory file n found under root.
@@ -54,9 +55,14 @@ func (x *excluder) decide(root string, n *node) verdict {
 	if hasSegment(rel, ".git") {
 		return verdict{strong, report.Temp, "version-control metadata (.git)"}
 	}
-	for _, c := range cacheDirs {
-		if rel == c || strings.HasPrefix(rel, c+"/") || strings.Contains("/"+rel, "/"+c+"/") && strings.HasSuffix(c, "cache") {
-			return verdict{strong, report.PackageCache, "package-manager cache (" + c + ")"}
+	// Files a dependency source placed are installed packages even inside
+	// a cache directory (Yarn Plug'n'Play runs its zips from there): their
+	// category decides.
+	if !installedDep(n.file, x.evidence) {
+		for _, c := range cacheDirs {
+			if rel == c || strings.HasPrefix(rel, c+"/") || strings.Contains("/"+rel, "/"+c+"/") && strings.HasSuffix(c, "cache") {
+				return verdict{strong, report.PackageCache, "package-manager cache (" + c + ")"}
+			}
 		}
 	}
 	c := n.file.Category

@@ -80,8 +80,24 @@ func rpmClean(cmd string) (string, string) {
 	return "yum clean all", "DL3032"
 }
 
+// qwContext is what the rules know about the image beyond a file.
+type qwContext struct {
+	installed func(f *report.File) bool // a dependency source placed f (a lockfile, a Plug'n'Play map)
+	pnpCache  func(f *report.File) bool // f lies in a cache directory some Plug'n'Play map loads zips from
+	pnp       bool                      // the image has a Yarn Plug'n'Play project
+}
+
 // quickWinRules, in the order they claim files.
-func quickWinRules() []qwRule {
+func quickWinRules(k qwContext) []qwRule {
+	yarnCache := contains("/.cache/yarn/", "/.yarn/berry/cache/", "/.yarn-cache/")
+	berryCache := contains("/.yarn/berry/cache/")
+	// With a Plug'n'Play project on the image, a bare `yarn cache clean`
+	// deletes the zips it runs from: the zips its map references are
+	// installed packages (never a quick win), other zips beside them go one
+	// by one, and Yarn's global mirror with --mirror.
+	pnpMirror := func(f *report.File) bool {
+		return k.pnp && berryCache(f) && !k.installed(f) && !k.pnpCache(f)
+	}
 	return []qwRule{
 		{id: "apt-lists", rule: "DL3009", match: prefix("/var/lib/apt/lists/"), when: reApt,
 			advice: fixed("apt package lists", "add `&& rm -rf /var/lib/apt/lists/*` at the end of the same RUN")},
@@ -98,7 +114,20 @@ func quickWinRules() []qwRule {
 			advice: fixed("pip's download cache", "use `pip install --no-cache-dir …` (or ENV PIP_NO_CACHE_DIR=1)")},
 		{id: "npm-cache", match: contains("/.npm/_cacache/", "/.npm/_logs/", "/.npm/_npx/"), when: reNpm,
 			advice: fixed("npm's cache", "add `&& npm cache clean --force` at the end of the same RUN")},
-		{id: "yarn-cache", rule: "DL3060", match: contains("/.cache/yarn/", "/.yarn/berry/cache/", "/.yarn-cache/"), when: reYarn,
+		{id: "yarn-pnp-cache", match: func(f *report.File) bool { return f.Category == report.PackageCache && k.pnpCache(f) }, when: reYarn,
+			advice: fixed("cache zips no Plug'n'Play map references",
+				"delete just these at the end of the same RUN; `yarn cache clean` would also delete the zips the app loads through its Plug'n'Play map")},
+		{id: "yarn-mirror", rule: "DL3060", match: pnpMirror, when: reYarn,
+			advice: fixed("Yarn's global mirror", "add `&& yarn cache clean --mirror` at the end of the same RUN; a bare `yarn cache clean`"+
+				" would also delete the project's .yarn/cache, which its Plug'n'Play map loads packages from")},
+		{id: "yarn-cache", rule: "DL3060", when: reYarn,
+			match: func(f *report.File) bool {
+				return k.pnp && yarnCache(f) && !k.installed(f) && !k.pnpCache(f) && !berryCache(f)
+			},
+			advice: fixed("yarn's cache", "delete it (`rm -rf` the directory) at the end of the same RUN; with Yarn 2+ running,"+
+				" a bare `yarn cache clean` would delete the zips the Plug'n'Play project loads")},
+		{id: "yarn-cache", rule: "DL3060", when: reYarn,
+			match:  func(f *report.File) bool { return !k.pnp && yarnCache(f) && !k.installed(f) },
 			advice: fixed("yarn's cache", "add `&& yarn cache clean` at the end of the same RUN")},
 		{id: "maven-repository", match: contains("/.m2/repository/"), when: reMaven,
 			advice: fixed("Maven's local repository (~/.m2)", "build in a separate stage, or use `-Dmaven.repo.local=/tmp/m2` and `rm -rf /tmp/m2` in the same RUN")},
@@ -141,7 +170,12 @@ func (p *planner) quickWins() []QuickWin {
 	var out []QuickWin
 	out = append(out, p.rewriteWins(byLayer, claimed)...)
 	out = append(out, p.hiddenWins(byLayer, claimed)...)
-	rules := quickWinRules()
+	caches := pnpCaches(p.r)
+	rules := quickWinRules(qwContext{
+		installed: func(f *report.File) bool { return installedDep(f, p.r.Evidence) },
+		pnpCache:  func(f *report.File) bool { return caches[path.Dir(cleanAbs(f.Path))] },
+		pnp:       len(caches) > 0,
+	})
 	for li, files := range byLayer {
 		l := p.r.Layers[li]
 		pc := parseCreatedBy(l.CreatedBy)

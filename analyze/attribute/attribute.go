@@ -60,6 +60,18 @@ func attribute(ctx context.Context, ix *analyze.Index, opts Options, sp spread) 
 				files[p] = b
 			}
 		}
+		// A Plug'n'Play map over the capture limit is read from its prefix:
+		// it does not parse, but still names where its packages live.
+		for li := range ix.Layers {
+			for p, b := range ix.Layers[li].Prefixes {
+				if _, ok := deps.CapturePrefix(p); !ok {
+					continue
+				}
+				if r, ok := ix.Lookup(p); ok && int(r.Layer) == li && files[p] == nil {
+					files[p] = b
+				}
+			}
+		}
 		if len(files) > 0 {
 			depsFound = true
 			wg.Go(func() {

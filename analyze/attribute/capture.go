@@ -28,13 +28,23 @@ func CapturePath(path string) (limit int64, ok bool) {
 
 // CapturePrefix is the walk's prefix predicate (analyze.Options.CapturePrefix):
 // the leading bytes of native addons and of files that could be the
-// entrypoint or a runtime binary, for their ELF headers.
+// entrypoint or a runtime binary, for their ELF headers, and of Yarn
+// Plug'n'Play maps too large to capture whole (deps.CapturePrefix). The walk
+// asks only about files it does not capture whole.
 func CapturePrefix(path string) (n int64, ok bool) {
-	return ecosystem.CapturePrefix(path)
+	n, ok = ecosystem.CapturePrefix(path)
+	if d, yes := deps.CapturePrefix(path); yes {
+		n, ok = max(n, d), true
+	}
+	return n, ok
 }
 
 // CondensePrefix is the walk's prefix condenser (analyze.Options.CondensePrefix):
-// it keeps of each captured prefix only what detection reads.
+// it keeps of each captured prefix only what detection reads, and the whole
+// prefix of a Plug'n'Play map.
 func CondensePrefix(path string, prefix []byte) []byte {
+	if _, ok := deps.CapturePrefix(path); ok {
+		return prefix
+	}
 	return ecosystem.CondensePrefix(path, prefix)
 }

@@ -68,8 +68,34 @@ func oracleNodeCapture(p string) (limit int64, ok bool) {
 		if path.Base(dir) == ".pnpm" && path.Base(path.Dir(dir)) == "node_modules" && !hasNodeModules(path.Dir(path.Dir(dir))) {
 			return 32 << 20, true
 		}
+	case ".pnp.cjs", ".pnp.js", ".pnp.data.json": // Yarn Plug'n'Play maps, added with their prefix below
+		if !hasNodeModules(dir) {
+			return 32 << 20, true
+		}
 	}
 	return 0, false
+}
+
+// oracleDepsCapturePrefix is deps.CapturePrefix written plainly: the first
+// MiB of a Plug'n'Play map the node capture accepts.
+func oracleDepsCapturePrefix(p string) (int64, bool) {
+	switch path.Base(p) {
+	case ".pnp.cjs", ".pnp.js", ".pnp.data.json":
+		if _, ok := oracleNodeCapture(p); ok && !strings.HasSuffix(p, "/") {
+			return 1 << 20, true
+		}
+	}
+	return 0, false
+}
+
+// oracleAttributeCapturePrefix is CapturePrefix: ecosystem's prefix, or
+// the map's when larger.
+func oracleAttributeCapturePrefix(p string) (int64, bool) {
+	n, ok := oracleCapturePrefix(p)
+	if d, yes := oracleDepsCapturePrefix(p); yes {
+		return max(n, d), true
+	}
+	return n, ok
 }
 
 // oraclePythonCapture is the old python.Capture.

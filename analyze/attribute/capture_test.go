@@ -28,8 +28,9 @@ type capturePredicate struct {
 func capturePredicates() []capturePredicate {
 	return []capturePredicate{
 		{"CapturePath", CapturePath, oracleCapturePath},
-		{"CapturePrefix", CapturePrefix, oracleCapturePrefix},
+		{"CapturePrefix", CapturePrefix, oracleAttributeCapturePrefix},
 		{"deps.CapturePath", deps.CapturePath, oracleDepsCapturePath},
+		{"deps.CapturePrefix", deps.CapturePrefix, oracleDepsCapturePrefix},
 		{"node.Capture", node.Capture, oracleNodeCapture},
 		{"python.Capture", python.Capture, oraclePythonCapture},
 		{"composer.Capture", composer.Capture, oracleComposerCapture},
@@ -100,6 +101,9 @@ var edgePaths = []string{
 	"/app/run.", "/opt/server", "/etc/server", "/server", "/server.sh", "/app//server", "/app/bin/x.py",
 	"/usr/local/bin/", "/a/b/c", "/app/sub/server", "/tmp/x", "/home/user", "/srv/app", "/srv/.hidden",
 	"/app/node_modules/a\x00/package.json", "/\xff\xfe/package.json", "/é/node_modules/.pnpm/lock.yaml",
+	"/app/.pnp.cjs", "/app/.pnp.js", "/app/.pnp.data.json", "/.pnp.cjs", "/.pnp.js", ".pnp.cjs", "/app/.pnp.loader.mjs",
+	"/app/node_modules/x/.pnp.cjs", "/app/.yarn/unplugged/x/node_modules/x/.pnp.js", "/root/.yarn/berry/.pnp.data.json",
+	"/app/.pnp.cjs/", "/app/x.pnp.cjs", "/usr/src/app/packages/a/.pnp.cjs",
 }
 
 // fixturePaths returns the file paths of the real package databases in the
@@ -197,6 +201,7 @@ var probeNames = []string{
 	"installed.json", "pyvenv.cfg", "release", "node_version.h", "status", "Packages", "rpmdb.sqlite", "x.list",
 	"a.node", "x.so", "x.so.1.2", "x.so.1a", "server", "server.js", "node_modules/.package-lock.json",
 	"node_modules/.pnpm/lock.yaml", "a.dist-info/RECORD", "site-packages/a.dist-info/RECORD", "composer/installed.json",
+	".pnp.cjs", ".pnp.js", ".pnp.data.json",
 }
 
 // TestCapturePathMatchesOracle checks that every capture predicate answers

@@ -198,6 +198,8 @@ func DefaultRules() []Rule {
 		Doc:      "downloaded .gem archives"})
 	add(Rule{ID: "pnpm-store", Category: report.PackageCache, Patterns: []string{"/**/.pnpm-store/"},
 		Doc: "pnpm's content-addressed store"})
+	add(Rule{ID: "yarn-project-cache", Category: report.PackageCache, Patterns: []string{"/**/.yarn/cache/"},
+		Doc: "a Yarn 2+ project's cache of package zips; the zips a Plug'n'Play map references are installed packages, not cache"})
 
 	// docs
 	add(Rule{ID: "doc", Category: report.Docs, Owned: true,
@@ -272,7 +274,7 @@ func dynamicRules(homes []string, env map[string]string, appDir string, venvs []
 	var cache, tool []string
 	for _, h := range homes {
 		h = strings.TrimSuffix(h, "/")
-		cache = append(cache, h+"/.npm/", h+"/.cache/yarn/", h+"/.yarn/berry/cache/", h+"/.cache/pip/", h+"/.cache/pypoetry/",
+		cache = append(cache, h+"/.npm/", h+"/.cache/yarn/", h+"/.yarn/berry/cache/", h+"/.yarn/berry/metadata/", h+"/.cache/pip/", h+"/.cache/pypoetry/",
 			h+"/.cache/uv/", h+"/.cache/pipenv/", h+"/.m2/repository/", h+"/.gradle/caches/", h+"/.cache/go-build/", h+"/go/pkg/mod/",
 			h+"/.cargo/registry/", h+"/.cargo/git/", h+"/.composer/cache/", h+"/.cache/composer/", h+"/.gem/specs/", h+"/.bundle/cache/",
 			h+"/.nuget/packages/", h+"/.local/share/pnpm/store/", h+"/.cache/bower/", h+"/.cache/Cypress/", h+"/.yarn-cache/",
@@ -306,13 +308,14 @@ func dynamicRules(homes []string, env map[string]string, appDir string, venvs []
 		}
 	}
 	sub := map[string][]string{
-		"GOPATH":           {"pkg/mod/"},
-		"CARGO_HOME":       {"registry/", "git/"},
-		"GRADLE_USER_HOME": {"caches/"},
-		"COMPOSER_HOME":    {"cache/"},
-		"GEM_HOME":         {"cache/"},
-		"PNPM_HOME":        {"store/"},
-		"XDG_CACHE_HOME":   {"pip/", "yarn/", "pypoetry/", "uv/", "go-build/", "composer/", "pipenv/"},
+		"GOPATH":             {"pkg/mod/"},
+		"CARGO_HOME":         {"registry/", "git/"},
+		"GRADLE_USER_HOME":   {"caches/"},
+		"COMPOSER_HOME":      {"cache/"},
+		"GEM_HOME":           {"cache/"},
+		"PNPM_HOME":          {"store/"},
+		"YARN_GLOBAL_FOLDER": {"cache/", "metadata/"},
+		"XDG_CACHE_HOME":     {"pip/", "yarn/", "pypoetry/", "uv/", "go-build/", "composer/", "pipenv/"},
 	}
 	for _, k := range sortedKeys(sub) {
 		if d := dir(k); d != "" {

@@ -281,7 +281,10 @@ func (w *worker) unowned(p string) (report.Category, int32) {
 	if w.deps.x != nil {
 		dm = w.deps.lookup(p)
 	}
-	if dm != nil && (!ruled || dm.rank <= w.a.m.terms[t].rank) {
+	// A package a dependency source places is installed, never a cache,
+	// whatever cache rule covers its path: Yarn Plug'n'Play runs packages
+	// from the zips in its cache.
+	if dm != nil && (!ruled || dm.rank <= w.a.m.terms[t].rank || w.a.rules[w.a.m.terms[t].rule].Category == report.PackageCache) {
 		return dm.category, w.evidence(evKey{evDep, dm.id, 0})
 	}
 	if ruled {

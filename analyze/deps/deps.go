@@ -7,8 +7,8 @@
 // small files to keep in memory; DevOnly then reads those files (a map from
 // absolute cleaned path to contents, as of the final filesystem view) and
 // returns a Result per project root. Ecosystems: node (npm, yarn classic and
-// berry, pnpm; see package node), PHP (composer; package composer) and
-// Python (pipenv, poetry; package python).
+// berry, pnpm, Yarn Plug'n'Play; see package node), PHP (composer; package
+// composer) and Python (pipenv, poetry; package python).
 package deps
 
 import (
@@ -53,7 +53,8 @@ type Match = model.Match
 func NewIndex(r Result) *Index { return model.NewIndex(r) }
 
 // CapturePath reports whether the file at p (absolute, cleaned) should be
-// captured for DevOnly, and how many bytes at most: lockfiles up to 32 MiB,
+// captured for DevOnly, and how many bytes at most: lockfiles and Yarn
+// Plug'n'Play maps (.pnp.cjs, .pnp.js, .pnp.data.json) up to 32 MiB,
 // package.json and composer.json up to 1 MiB, dist-info RECORD files up to
 // 8 MiB. Files inside package-manager caches are never captured.
 //
@@ -77,6 +78,15 @@ func CapturePath(p string) (limit int64, ok bool) {
 		}
 	}
 	return 0, false
+}
+
+// CapturePrefix reports whether the walk should keep the leading bytes of
+// a file at p (absolute, cleaned) that is too large for CapturePath, and how
+// many: Yarn Plug'n'Play maps, whose first MiB still names where their
+// packages live. DevOnly reads such a prefix, given under the file's path,
+// as a map it cannot parse, and keeps every directory it names.
+func CapturePrefix(p string) (n int64, ok bool) {
+	return node.CapturePrefix(p)
 }
 
 // DevOnly classifies what is installed for every project root found in

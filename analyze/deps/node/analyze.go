@@ -36,7 +36,12 @@ func Analyze(ctx context.Context, files map[string][]byte) ([]model.Root, []mode
 			ops[d] = op
 		}
 	}
-	return t.classify(roots, ops, w), probs
+	out := t.classify(roots, ops, w)
+	for i := range out {
+		probs = append(probs, t.addPnP(ctx, &out[i])...)
+		out[i].Sources = sourcesOf(&out[i])
+	}
+	return out, probs
 }
 
 // roots returns the project roots, shallowest first: directories outside
@@ -55,7 +60,7 @@ func (t *tree) roots() []string {
 		dir, base := path.Split(p)
 		dir = path.Clean(dir)
 		switch base {
-		case packageLockJSON, shrinkwrapJSON, yarnLock, pnpmLock:
+		case packageLockJSON, shrinkwrapJSON, yarnLock, pnpmLock, pnpScript, pnpLegacy, pnpData:
 			cand[dir] = true
 		case hiddenNpmLock:
 			cand[path.Dir(dir)] = true
@@ -70,7 +75,8 @@ func (t *tree) roots() []string {
 		}
 		has := func(rel string) bool { _, ok := t.files[path.Join(d, rel)]; return ok }
 		if has(packageJSON) || has(packageLockJSON) || has(shrinkwrapJSON) || has(yarnLock) ||
-			has(pnpmLock) || has("node_modules/"+hiddenNpmLock) || has("node_modules/.pnpm/"+hiddenPnpmLock) {
+			has(pnpmLock) || has("node_modules/"+hiddenNpmLock) || has("node_modules/.pnpm/"+hiddenPnpmLock) ||
+			has(pnpScript) || has(pnpLegacy) || has(pnpData) {
 			out = append(out, d)
 		}
 	}

@@ -3,6 +3,8 @@ package node
 import (
 	"path"
 	"strings"
+
+	"github.com/slimcheck/slimcheck/analyze/deps/node/pnp"
 )
 
 // Size caps for captured files.
@@ -11,6 +13,13 @@ const (
 	LockfileLimit = 32 << 20
 	// PackageJSONLimit caps package.json files.
 	PackageJSONLimit = 1 << 20
+	// PnPLimit caps Yarn's Plug'n'Play maps (.pnp.cjs, .pnp.js,
+	// .pnp.data.json): about 430 kB of loader code plus roughly 1 kB per
+	// package instance, so a few MB for large monorepos.
+	PnPLimit = 32 << 20
+	// PnPPrefix is how much of a Plug'n'Play map larger than PnPLimit is
+	// read (see CapturePrefix).
+	PnPPrefix = 1 << 20
 )
 
 // inCache reports whether p is inside a package-manager cache or store,
@@ -37,6 +46,9 @@ const (
 	yarnLock        = "yarn.lock"
 	pnpmLock        = "pnpm-lock.yaml"
 	hiddenPnpmLock  = "lock.yaml"
+	pnpScript       = pnp.ScriptName
+	pnpLegacy       = pnp.LegacyScriptName
+	pnpData         = pnp.DataName
 )
 
 // Capture reports whether the file at p (absolute, cleaned) is one the node
@@ -64,6 +76,11 @@ func Capture(p string) (limit int64, ok bool) {
 			return 0, false
 		}
 		return LockfileLimit, true
+	case pnpScript, pnpLegacy, pnpData:
+		if hasNodeModules(dir) {
+			return 0, false
+		}
+		return PnPLimit, true
 	case hiddenNpmLock:
 		if path.Base(dir) == nodeModules && !hasNodeModules(path.Dir(dir)) {
 			return LockfileLimit, true
@@ -80,8 +97,24 @@ func Capture(p string) (limit int64, ok bool) {
 // Capture accepts; Capture turns down every other name at once.
 func CapturesName(name string) bool {
 	switch name {
-	case packageJSON, packageLockJSON, shrinkwrapJSON, yarnLock, pnpmLock, hiddenNpmLock, hiddenPnpmLock:
+	case packageJSON, packageLockJSON, shrinkwrapJSON, yarnLock, pnpmLock, hiddenNpmLock, hiddenPnpmLock,
+		pnpScript, pnpLegacy, pnpData:
 		return true
 	}
 	return false
+}
+
+// CapturePrefix reports whether the leading bytes of the file at p are
+// worth keeping when the file is larger than Capture's limit, and how many:
+// the first PnPPrefix bytes of a Plug'n'Play map still name the
+// directories its packages live in, which the analysis then keeps whole
+// (a map it cannot read must not turn installed packages into cache).
+func CapturePrefix(p string) (n int64, ok bool) {
+	switch p[strings.LastIndexByte(p, '/')+1:] {
+	case pnpScript, pnpLegacy, pnpData:
+		if _, ok := Capture(p); ok {
+			return PnPPrefix, true
+		}
+	}
+	return 0, false
 }

@@ -28,4 +28,20 @@
 // npm's "devOptional" flag means the package is needed by the dev tree and
 // also by an optional dependency of the production tree; `npm install
 // --omit=dev` keeps it, so it is not dev-only.
+//
+// Yarn Plug'n'Play projects (a .pnp.cjs, .pnp.js or .pnp.data.json in the
+// project root; see package pnp) install no node_modules: the map names,
+// for every package instance, the zip in a cache (the project's
+// .yarn/cache or Yarn 4's global ~/.yarn/berry/cache) or the unplugged
+// directory holding it, and its resolved dependencies. Production is what
+// the production declarations (dependencies, optionalDependencies,
+// peerDependencies, and anything undeclared) of every workspace's
+// package.json reach through the map; dev-only is what only their
+// devDependencies reach; entries nothing reaches are extraneous. A
+// workspace without a package.json in the image counts all its
+// dependencies as production. Packages are reported by zip or unplugged
+// directory, wherever they are on the image. A map that cannot be read
+// (damaged, cut short at the capture limit) is a Problem, and every
+// directory it still names, with the project's .yarn/cache and
+// .yarn/unplugged, is kept as production.
 package node

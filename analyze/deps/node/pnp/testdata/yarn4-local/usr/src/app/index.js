@@ -1,0 +1,1 @@
+require("debug")("x"); require("@fixture/lib");
