@@ -142,7 +142,13 @@ func mergeNodes(ix *Index, t *pathTrie, nodes []entryNodes) {
 			}
 		}
 	}
-	ix.Final = ix.Final[:0]
+	visible := 0
+	for _, m := range g.m {
+		if m.flags&mSet != 0 {
+			visible++
+		}
+	}
+	ix.Final = make([]Ref, 0, visible) // grown by append, it was 40 ms of copies and page faults at 236k entries
 	if g.m[0].flags&mSet != 0 {
 		ix.Final = append(ix.Final, g.m[0].ref)
 	}

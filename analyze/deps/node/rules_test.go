@@ -1,7 +1,11 @@
 package node
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -320,5 +324,39 @@ func TestCapture(t *testing.T) {
 		if ok != (tc.limit != 0) || limit != tc.limit {
 			t.Errorf("Capture(%q) = %d, %v; want %d", tc.path, limit, ok, tc.limit)
 		}
+	}
+}
+
+// TestParseManifestsInOrder: the parallel parse gives, path for path, what
+// parsing one file at a time gives, broken files included.
+func TestParseManifestsInOrder(t *testing.T) {
+	files := map[string][]byte{}
+	var paths []string
+	for i := range 3000 {
+		p := fmt.Sprintf("/app/node_modules/p%04d/package.json", i)
+		switch i % 7 {
+		case 0:
+			files[p] = []byte(`{"name": "p` + strconv.Itoa(i) + `", "dependencies": {"a": "1"}`) // truncated
+		case 1:
+			files[p] = []byte("\ufeff" + `{"name": "bom", "version": "1.0.` + strconv.Itoa(i) + `"}`)
+		default:
+			files[p] = []byte(`{"name": "p` + strconv.Itoa(i) + `", "version": "1.0.0", "devDependencies": {"d": "^2"}}`)
+		}
+		paths = append(paths, p)
+	}
+	got := parseManifests(context.Background(), files, paths)
+	if len(got) != len(paths) {
+		t.Fatalf("%d results for %d paths", len(got), len(paths))
+	}
+	for i, p := range paths {
+		m, err := parseManifest(files[p])
+		if !reflect.DeepEqual(got[i].m, m) || (got[i].err == nil) != (err == nil) {
+			t.Fatalf("%s: parallel %+v, %v; one at a time %+v, %v", p, got[i].m, got[i].err, m, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got := parseManifests(ctx, files, paths); got != nil {
+		t.Errorf("a cancelled parse returned %d results", len(got))
 	}
 }

@@ -3,7 +3,10 @@ package node
 import (
 	"context"
 	"path"
+	"runtime"
 	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/slimcheck/slimcheck/analyze/deps/model"
 )
@@ -59,13 +62,14 @@ func buildTree(ctx context.Context, files map[string][]byte) (*tree, []model.Pro
 		}
 	}
 	sort.Strings(paths)
+	parsed := parseManifests(ctx, files, paths)
 	for i, p := range paths {
-		if i%1024 == 0 && ctx.Err() != nil {
+		if i >= len(parsed) {
 			probs = append(probs, model.Problem{Path: p, Reason: "stopped: " + ctx.Err().Error()})
 			break
 		}
 		dir := path.Dir(p)
-		m, err := parseManifest(files[p])
+		m, err := parsed[i].m, parsed[i].err
 		if err != nil {
 			probs = append(probs, model.Problem{Path: p, Reason: err.Error()})
 		}
@@ -84,6 +88,45 @@ func buildTree(ctx context.Context, files map[string][]byte) (*tree, []model.Pro
 		t.dirs = append(t.dirs, dir)
 	}
 	return t, probs
+}
+
+// parsedManifest is one package.json as parseManifest read it.
+type parsedManifest struct {
+	m   manifest
+	err error
+}
+
+// parseManifests parses the package.json files at paths on every core (an
+// image's node_modules can hold tens of thousands). It returns one result
+// per path, in order, or fewer when ctx ends first.
+func parseManifests(ctx context.Context, files map[string][]byte, paths []string) []parsedManifest {
+	out := make([]parsedManifest, len(paths))
+	const chunk = 256
+	var next atomic.Int64
+	var stopped atomic.Bool
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), (len(paths)+chunk-1)/chunk) {
+		wg.Go(func() {
+			for {
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(paths) {
+					return
+				}
+				if ctx.Err() != nil {
+					stopped.Store(true)
+					return
+				}
+				for i := lo; i < min(lo+chunk, len(paths)); i++ {
+					out[i].m, out[i].err = parseManifest(files[paths[i]])
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if stopped.Load() {
+		return nil // which chunks finished depends on timing: report the stop from the first path
+	}
+	return out
 }
 
 // resolve finds the install directory Node's require(name) would load from
