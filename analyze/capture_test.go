@@ -114,7 +114,8 @@ func TestCapturePrefix(t *testing.T) {
 }
 
 // TestCaptureShadowedBothWays: a path both predicates ask for keeps, of
-// its last copy in a layer, exactly what that copy would keep alone.
+// its last copy in a layer, exactly what that copy would keep alone, and is
+// listed as oversized once, only if that copy is.
 func TestCaptureShadowedBothWays(t *testing.T) {
 	capture := func(p string) (int64, bool) { return 10, p == "/bin/dual" }
 	prefix := func(p string) (int64, bool) { return 4, p == "/bin/dual" }
@@ -123,11 +124,13 @@ func TestCaptureShadowedBothWays(t *testing.T) {
 		name          string
 		layer         []spec
 		captured, pre string // "" for none
+		oversized     bool
 	}{
-		{"large then small", []spec{dir("bin"), text("bin/dual", long), text("bin/dual", "small")}, "small", ""},
-		{"small then large", []spec{dir("bin"), text("bin/dual", "small"), text("bin/dual", long)}, "", "yyyy"},
-		{"small then dir", []spec{dir("bin"), text("bin/dual", "small"), dir("bin/dual")}, "", ""},
-		{"large then symlink", []spec{dir("bin"), text("bin/dual", long), symlink("bin/dual", "x")}, "", ""},
+		{"large then small", []spec{dir("bin"), text("bin/dual", long), text("bin/dual", "small")}, "small", "", false},
+		{"small then large", []spec{dir("bin"), text("bin/dual", "small"), text("bin/dual", long)}, "", "yyyy", true},
+		{"small then dir", []spec{dir("bin"), text("bin/dual", "small"), dir("bin/dual")}, "", "", false},
+		{"large then symlink", []spec{dir("bin"), text("bin/dual", long), symlink("bin/dual", "x")}, "", "", false},
+		{"large twice", []spec{dir("bin"), text("bin/dual", long), text("bin/dual", long+"z")}, "", "yyyy", true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ix := walkSpec(t, Options{Capture: capture, CapturePrefix: prefix}, c.layer)
@@ -137,6 +140,13 @@ func TestCaptureShadowedBothWays(t *testing.T) {
 			}
 			if b, ok := l.Prefixes["/bin/dual"]; string(b) != c.pre || ok != (c.pre != "") {
 				t.Errorf("prefix %q (%v), want %q", b, ok, c.pre)
+			}
+			var want []string
+			if c.oversized {
+				want = []string{"/bin/dual"}
+			}
+			if !slices.Equal(l.Oversized, want) {
+				t.Errorf("oversized %q, want %q (the last copy speaks for the path)", l.Oversized, want)
 			}
 		})
 	}

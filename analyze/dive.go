@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"strings"
@@ -48,8 +49,13 @@ func diveName(e *Entry) string {
 	}
 }
 
+// splitDirBase splits p at its last slash; a path without one (only a
+// hand-built Index has those) is all base.
 func splitDirBase(p string) (string, string) {
 	i := strings.LastIndexByte(p, '/')
+	if i < 0 {
+		return "", p
+	}
 	return p[:i], p[i+1:]
 }
 
@@ -85,6 +91,39 @@ type diveTrie struct {
 	d     []dnode
 	f     []uint8 // flags, parallel to d
 	chain []int32 // scratch for addLayerNode
+
+	// Data for paths dive records that no entry named, so no node has them
+	// (see whiteoutRecord): indexes of d past the nodes, and their keys.
+	extra     map[string]int32
+	extraKeys []string
+}
+
+// record returns the index in d of dive's data for key: its node's, or,
+// for a path that was never interned, an entry of its own past the nodes.
+func (t *diveTrie) record(key string) int32 {
+	if n := t.lookup(key); n >= 0 {
+		return n
+	}
+	if i, ok := t.extra[key]; ok {
+		return i
+	}
+	if t.extra == nil {
+		t.extra = map[string]int32{}
+	}
+	i := int32(len(t.d))
+	t.extra[key] = i
+	t.extraKeys = append(t.extraKeys, key)
+	t.d = append(t.d, dnode{})
+	t.f = append(t.f, 0)
+	return i
+}
+
+// key is the path of d's entry i, without the leading slash.
+func (t *diveTrie) key(i int) string {
+	if i < len(t.nodes) {
+		return t.nodes[i].key
+	}
+	return t.extraKeys[i-len(t.nodes)]
 }
 
 func newDiveTrie(t *pathTrie) *diveTrie {
@@ -159,10 +198,40 @@ func (t *diveTrie) stack(n int32) {
 	}
 }
 
-// stacked returns the node at key in the stacked tree, or -1.
-func (t *diveTrie) stacked(key string) int32 {
-	if id := t.lookup(key); id >= 0 && t.f[id]&dStacked != 0 {
-		return id
+// whiteoutTarget returns the node a whiteout-named node n deletes, as dive
+// resolves the path it builds from n's ("/" + the parent's key + "/" + the
+// name less ".wh.", trimmed of slashes), or -1 when that path was never
+// interned. It walks the trie, not the path: a path of whiteout-named
+// directories is resolved in time linear in its length, not its square.
+func (t *diveTrie) whiteoutTarget(n int32) int32 {
+	p := t.nodes[n].parent
+	if rest := t.name(n)[len(whiteoutPrefix):]; rest != "" {
+		return t.childNamed(p, rest)
+	}
+	// A bare ".wh." names the parent itself once the trailing slashes are
+	// trimmed: the nearest ancestor whose key does not end in one.
+	for p > 0 && t.name(p) == "" {
+		p = t.nodes[p].parent
+	}
+	return p
+}
+
+// whiteoutRecord returns where dive records the data of whiteout-named leaf
+// n: under the path it builds, untrimmed ("/" + the parent's key + "/" +
+// the name less ".wh."), whose node is n's sibling of that name.
+func (t *diveTrie) whiteoutRecord(n int32) int32 {
+	rest := t.name(n)[len(whiteoutPrefix):]
+	if s := t.childNamed(t.nodes[n].parent, rest); s >= 0 {
+		return s
+	}
+	k := t.nodes[n].key
+	return t.record(k[:len(k)-len(t.name(n))] + rest)
+}
+
+// stacked returns n if it is in the stacked tree, else -1.
+func (t *diveTrie) stacked(n int32) int32 {
+	if n >= 0 && t.f[n]&dStacked != 0 {
+		return n
 	}
 	return -1
 }
@@ -200,40 +269,17 @@ func (t *diveTrie) stackedSize(n int32, stack []int32) (int64, []int32) {
 	return s, stack
 }
 
-// postOrderCompare orders keys the way dive's VisitDepthChildFirst visits
-// them: siblings by name, children before their parent.
-func postOrderCompare(a, b string) int {
-	if c := compareBytes(a, b); c != 0 {
-		return c
-	}
-	switch {
-	case len(a) == len(b):
-		return 0
-	case len(a) < len(b):
-		if b[len(a)] == '/' {
-			return 1 // a is an ancestor of b
-		}
-		return -1
-	default:
-		if a[len(b)] == '/' {
-			return -1
-		}
-		return 1
-	}
-}
-
 // postOrder sorts a layer's nodes into dive's visiting order. Tar writers
 // (docker, BuildKit) emit a layer in lexical walk order, so the nodes
 // usually arrive sorted parents-first; that order is turned inside out with
-// a stack in one pass, and anything else is sorted.
+// a stack in one pass, and anything else is walked as a tree.
 func (t *diveTrie) postOrder(nodes, stack []int32) ([]int32, []int32) {
 	for k := 1; k < len(nodes); k++ {
 		if t.nodes[nodes[k]].parent == nodes[k-1] {
 			continue // a parent before its child: in order, and cheap to tell for deep paths
 		}
 		if ComparePaths(t.nodes[nodes[k-1]].key, t.nodes[nodes[k]].key) >= 0 {
-			slices.SortFunc(nodes, func(a, b int32) int { return postOrderCompare(t.nodes[a].key, t.nodes[b].key) })
-			return nodes, stack
+			return t.postOrderTree(nodes, stack)
 		}
 	}
 	// Parents-first (pre-order) input: a node is emitted once the walk has
@@ -253,6 +299,49 @@ func (t *diveTrie) postOrder(nodes, stack []int32) ([]int32, []int32) {
 		stack = stack[:len(stack)-1]
 	}
 	return out, stack
+}
+
+// postOrderTree puts a layer's nodes (a tree: a node's parent is among
+// them or is the root) in dive's visiting order by walking them as a tree:
+// siblings by name, children before their parent. Sorting whole keys
+// instead costs their length per comparison, which a deep path makes
+// quadratic.
+func (t *diveTrie) postOrderTree(nodes, sorted []int32) ([]int32, []int32) {
+	sorted = append(sorted[:0], nodes...)
+	slices.SortFunc(sorted, func(a, b int32) int {
+		if c := cmp.Compare(t.nodes[a].parent, t.nodes[b].parent); c != 0 {
+			return c
+		}
+		return strings.Compare(t.name(a), t.name(b))
+	})
+	children := func(p int32) []int32 {
+		lo, _ := slices.BinarySearchFunc(sorted, p, func(n, p int32) int { return cmp.Compare(t.nodes[n].parent, p) })
+		hi := lo
+		for hi < len(sorted) && t.nodes[sorted[hi]].parent == p {
+			hi++
+		}
+		return sorted[lo:hi]
+	}
+	type frame struct {
+		node int32
+		kids []int32
+	}
+	out := nodes[:0]
+	stack := []frame{{node: -1, kids: children(0)}}
+	for len(stack) > 0 {
+		top := &stack[len(stack)-1]
+		if len(top.kids) == 0 {
+			if top.node >= 0 {
+				out = append(out, top.node)
+			}
+			stack = stack[:len(stack)-1]
+			continue
+		}
+		n := top.kids[0]
+		top.kids = top.kids[1:]
+		stack = append(stack, frame{node: n, kids: children(n)})
+	}
+	return out, sorted
 }
 
 // ComparePaths orders paths parents first, siblings by name — the lexical
@@ -293,14 +382,6 @@ func isAncestor(a, b string) bool {
 		return b != ""
 	}
 	return len(b) > len(a) && b[len(a)] == '/' && b[:len(a)] == a
-}
-
-// whiteoutTarget is the path a whiteout node's name deletes, as dive
-// computes it from the node's path: the data key (a path string) and the
-// key of the node it resolves to.
-func whiteoutTarget(key, name string) (path, target string) {
-	path = "/" + key[:len(key)-len(name)] + name[len(whiteoutPrefix):]
-	return path, canonicalKey(path)
 }
 
 // Dive computes dive's efficiency, wasted bytes and user wasted percent.
@@ -365,17 +446,13 @@ func dive(ix *Index, pt *pathTrie, nodes []entryNodes) DiveMetrics {
 				record(n, t.d[n].size)
 				continue
 			}
-			path, target := whiteoutTarget(t.nodes[n].key, name)
 			// dive records the path before it looks the whiteout up, so an
 			// abandoned lookup still leaves a minimum of -1 behind. dive keys
 			// its data by the path string, which for a bare ".wh." name ends
 			// in a slash: the node of that string (an empty last component)
 			// keeps it apart from the directory's own data.
-			dn := t.lookup(path[1:])
-			if dn < 0 {
-				continue // never: internWhiteoutPaths interned it
-			}
-			prev := t.stacked(target)
+			dn := t.whiteoutRecord(n)
+			prev := t.stacked(t.whiteoutTarget(n))
 			if prev < 0 {
 				if t.f[dn]&dRecorded == 0 {
 					t.f[dn] |= dRecorded
@@ -396,8 +473,8 @@ func dive(ix *Index, pt *pathTrie, nodes []entryNodes) DiveMetrics {
 				scratch = t.stackPath(n, scratch)
 				continue
 			}
-			_, target := whiteoutTarget(t.nodes[n].key, name)
-			if target == "" {
+			target := t.whiteoutTarget(n)
+			if target == 0 {
 				continue // dive's RemovePath of the root does nothing
 			}
 			if prev := t.stacked(target); prev >= 0 {
@@ -415,7 +492,7 @@ func dive(ix *Index, pt *pathTrie, nodes []entryNodes) DiveMetrics {
 		cumSum += d.cum
 		if d.count >= 2 {
 			m.WastedBytes += d.cum
-			m.Inefficient = append(m.Inefficient, Inefficiency{Path: "/" + t.nodes[i].key, Count: int(d.count), CumulativeSize: d.cum})
+			m.Inefficient = append(m.Inefficient, Inefficiency{Path: "/" + t.key(i), Count: int(d.count), CumulativeSize: d.cum})
 		}
 	}
 	m.Efficiency = 1

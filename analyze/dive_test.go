@@ -1,6 +1,7 @@
 package analyze
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -81,5 +82,40 @@ func TestDiveDeepPath(t *testing.T) {
 	m := Dive(ix)
 	if m.SizeBytes != 16 || m.WastedBytes != 16 || len(m.Inefficient) != 1 || m.Inefficient[0].Path != "/"+deep {
 		t.Errorf("size %d wasted %d inefficient %d; want 16, 16 and the deep file", m.SizeBytes, m.WastedBytes, len(m.Inefficient))
+	}
+}
+
+// TestDeepHostileShapes: path shapes that made the stages after the read
+// quadratic in a path's length (a tar name may be 1 MiB). Each took seconds
+// to minutes at these sizes and runs in milliseconds now; the test would
+// take that long again if one regressed.
+func TestDeepHostileShapes(t *testing.T) {
+	deep := strings.Repeat("d/", 50_000)
+	cases := []struct {
+		name   string
+		layers [][]spec
+	}{
+		// Every component is named like a whiteout: dive records data for
+		// each such leaf's target path, which must not be interned per level.
+		{"whiteout-named chain", [][]spec{{file(strings.Repeat(".wh.a/", 20_000)+"f", 5)}}},
+		// Siblings out of name order in a deep directory: dive's visiting
+		// order must not come from sorting whole keys.
+		{"unsorted siblings deep down", [][]spec{{file(deep+"f", 1), file(deep+"x", 2), file(deep+"g", 3)}, {file(deep+"x", 4)}}},
+		// Entries whose parents are new while their deep ancestors exist:
+		// interning walks each path once, not once per existing ancestor.
+		{"new parents under a deep directory", [][]spec{{file(deep+"p1/f", 1), file(deep+"p2/f", 1), file(deep+"p3/f", 1), file(deep+"p1/g", 1)}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ix := walkSpec(t, Options{}, c.layers...)
+			checkInvariants(t, ix)
+			var es [][]Entry
+			for _, l := range ix.Layers {
+				es = append(es, l.Entries)
+			}
+			if got := Dive(indexOf(es)); !reflect.DeepEqual(got, ix.Dive) {
+				t.Errorf("Dive %+v, Walk's %+v", got, ix.Dive)
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,7 +80,16 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 	var l Layer
 	var entries entryChunks
 	var paths pathArena
-	var scratch []byte // prefixes are read here; only what is kept is copied
+	var scratch []byte           // prefixes are read here; only what is kept is copied
+	var oversized map[string]int // index in l.Oversized of each path listed there
+	// forgetOversized unlists p when a later copy of it in this layer is
+	// not an oversized file: only the last copy of a path speaks for it.
+	forgetOversized := func(p string) {
+		if i, ok := oversized[p]; ok {
+			l.Oversized[i] = "" // a tombstone: cleaned paths are never empty
+			delete(oversized, p)
+		}
+	}
 	bufp := pool.p.Get().(*[]byte)
 	defer pool.p.Put(bufp)
 	buf := *bufp
@@ -133,10 +143,12 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 			// branches below drop what it does not replace.
 			delete(l.Captured, p)
 			delete(l.Prefixes, p)
+			forgetOversized(p)
 		}
 		if e.Type == TypeFile && isSparse(hdr) {
 			delete(l.Captured, p)
 			delete(l.Prefixes, p)
+			forgetOversized(p)
 			// A sparse file's holes are not stored: reading it would
 			// expand them (a 1.5 kB entry can declare a 1 TiB hole). Its
 			// stored data is skipped by the next tr.Next; it is not hashed
@@ -168,12 +180,19 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 				}
 				l.Captured[p] = data
 				delete(l.Prefixes, p) // an earlier, larger copy's
+				forgetOversized(p)
 				if !opts.NoHash {
 					e.Hash = xxhash.Sum64(data)
 				}
 			default:
-				if capture {
+				if _, listed := oversized[p]; capture && !listed {
+					if oversized == nil {
+						oversized = make(map[string]int)
+					}
+					oversized[p] = len(l.Oversized)
 					l.Oversized = append(l.Oversized, p)
+				}
+				if capture {
 					delete(l.Captured, p) // an earlier, smaller copy's
 				}
 				h.Reset()
@@ -214,6 +233,9 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 	}
 	l.TarSize = cr.n
 	l.Entries = entries.join()
+	if len(oversized) < len(l.Oversized) {
+		l.Oversized = slices.DeleteFunc(l.Oversized, func(p string) bool { return p == "" })
+	}
 	return l, nil
 }
 

@@ -64,10 +64,25 @@ type merger struct {
 // dive's metrics from them at the same time.
 func finish(ix *Index) {
 	t, nodes := internIndex(ix)
-	done := make(chan DiveMetrics, 1)
-	go func() { done <- dive(ix, t, nodes) }()
+	type result struct {
+		m     DiveMetrics
+		panic any
+	}
+	done := make(chan result, 1) // buffered: a panicking merge leaves no goroutine behind
+	go func() {
+		var r result
+		defer func() {
+			r.panic = recover()
+			done <- r
+		}()
+		r.m = dive(ix, t, nodes)
+	}()
 	mergeNodes(ix, t, nodes)
-	ix.Dive = <-done
+	r := <-done
+	if r.panic != nil {
+		panic(r.panic) // in the caller's goroutine, where a recover can see it
+	}
+	ix.Dive = r.m
 }
 
 // merge stacks the layers of ix (see mergeNodes).

@@ -10,11 +10,14 @@ type Options struct {
 	// Concurrency bounds how many layers are decompressed at once; 0 means GOMAXPROCS.
 	Concurrency int
 	// Capture, when set, is asked for every regular file; when it answers ok the
-	// file's contents are kept in memory if they fit in limit bytes.
+	// file's contents are kept in memory if they fit in limit bytes. Its
+	// answer must depend on the path alone: a later copy of a path in the
+	// same layer then replaces what an earlier one kept.
 	Capture func(path string) (limit int64, ok bool)
-	// CapturePrefix, when set, is asked for every regular file; when it
-	// answers ok the first n bytes are kept (whatever the file's size), for
-	// readers of headers such as ELF's.
+	// CapturePrefix, when set, is asked for every regular file that Capture
+	// does not keep whole; when it answers ok the first n bytes are kept
+	// (whatever the file's size), for readers of headers such as ELF's. Like
+	// Capture, it must answer from the path alone.
 	CapturePrefix func(path string) (n int64, ok bool)
 	// CondensePrefix, when set, is given each prefix CapturePrefix asked for
 	// and returns the part of it to keep (a leading sub-slice: say, only the

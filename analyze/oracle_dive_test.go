@@ -431,3 +431,33 @@ func (t *oracleDiveTrie) postOrder(nodes, stack []int32) ([]int32, []int32) {
 	}
 	return out, stack
 }
+
+// postOrderCompare orders keys the way dive's VisitDepthChildFirst visits
+// them: siblings by name, children before their parent.
+func postOrderCompare(a, b string) int {
+	if c := compareBytes(a, b); c != 0 {
+		return c
+	}
+	switch {
+	case len(a) == len(b):
+		return 0
+	case len(a) < len(b):
+		if b[len(a)] == '/' {
+			return 1 // a is an ancestor of b
+		}
+		return -1
+	default:
+		if a[len(b)] == '/' {
+			return -1
+		}
+		return 1
+	}
+}
+
+// whiteoutTarget is the path a whiteout node's name deletes, as dive
+// computes it from the node's path: the data key (a path string) and the
+// key of the node it resolves to.
+func whiteoutTarget(key, name string) (path, target string) {
+	path = "/" + key[:len(key)-len(name)] + name[len(whiteoutPrefix):]
+	return path, canonicalKey(path)
+}

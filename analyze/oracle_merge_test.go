@@ -2,7 +2,7 @@ package analyze
 
 // The merge as it was before it ran over the shared path trie: a tree of
 // maps, one per directory. Kept as the oracle the trie merge is checked
-// against (merge_oracle_test.go's TestMergeMatchesOracle, FuzzMerge).
+// against (oracle_test.go's TestMergeAndDiveMatchOracle, FuzzMerge).
 
 import (
 	"slices"

@@ -12,13 +12,18 @@ import (
 // randomLayers builds layers of random entries over a small path alphabet
 // that makes them collide: files, dirs, links, whiteouts, opaque and meta
 // markers, names dive treats specially (".wh.", ".wh..wh.") and, unless
-// clean, the unclean paths only a hand-built Index has ("a//b", "a/").
+// clean, what only a hand-built Index holds: unclean and relative paths
+// ("a//b", "a/", ".", ".."), statuses and modes that disagree with the
+// type, paths used again across and within layers.
 func randomLayers(r *rand.Rand, clean bool) [][]Entry {
 	names := []string{"a", "b", "c", "a-b", ".wh.a", ".wh.b", ".wh..wh.x", "d"}
 	if !clean {
-		names = append(names, "", ".wh.")
+		names = append(names, "", ".wh.", ".", "..", ".wh..wh..opq", ".wh..wh..x", ".wh..wh..wh.a")
 	}
 	randPath := func() string {
+		if !clean && r.IntN(20) == 0 {
+			return []string{"", "/", "//", "a", ".wh.a", "a//"}[r.IntN(6)]
+		}
 		var b strings.Builder
 		for range 1 + r.IntN(4) {
 			b.WriteString("/")
@@ -32,10 +37,16 @@ func randomLayers(r *rand.Rand, clean bool) [][]Entry {
 	marker := func(t EntryType, p string) Entry {
 		return Entry{Path: p, Type: t, Status: Marker, Change: Removal}
 	}
+	modes := []fs.FileMode{0, fs.ModeDir | 0o755, 0o644, fs.ModeSymlink}
+	var used []string
 	layers := make([][]Entry, 1+r.IntN(5))
 	for li := range layers {
 		for range r.IntN(14) {
 			p := randPath()
+			if len(used) > 0 && r.IntN(3) == 0 {
+				p = used[r.IntN(len(used))]
+			}
+			used = append(used, p)
 			var e Entry
 			switch k := r.IntN(20); {
 			case k < 8:
@@ -52,6 +63,15 @@ func randomLayers(r *rand.Rand, clean bool) [][]Entry {
 				e = marker(TypeOpaque, p)
 			default:
 				e = marker(TypeMeta, p+"/.wh..wh.aufs")
+			}
+			if !clean && r.IntN(10) == 0 {
+				e.Mode = modes[r.IntN(len(modes))]
+				e.Type = EntryType(r.IntN(int(TypeMeta) + 1))
+				if r.IntN(2) == 0 {
+					e.Status, e.Change = Marker, Removal
+				} else {
+					e.Status, e.Change = Visible, Added
+				}
 			}
 			layers[li] = append(layers[li], e)
 		}
@@ -106,7 +126,7 @@ func checkMatchesOracle(t *testing.T, layers [][]Entry) {
 // oracle_dive_test.go) on random layers, clean and hand-built.
 func TestMergeAndDiveMatchOracle(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
-	for i := range 6000 {
+	for i := range 20000 {
 		checkMatchesOracle(t, randomLayers(r, i%2 == 0))
 	}
 }

@@ -11,24 +11,26 @@ import (
 // parallel to nodes, so the paths are hashed and linked once, not once per
 // stage.
 //
-// Keys are the canonical form of a component sequence
-// (strings.Split(strings.Trim(p, "/"), "/") joined again) and are
-// substrings of the paths they came from, so interning allocates nothing for
-// the index's own paths. Keys are found through an open-addressing table of
-// node ids tagged with half of their key's hash, so a probe rarely leaves
-// the table: 8 bytes a slot where a map[string]int32 spends about 50 a key.
+// A node's key is the canonical form of its component sequence
+// (strings.Split(strings.Trim(p, "/"), "/") joined again), a substring of
+// the path it came from, so interning allocates nothing for the index's own
+// paths. Nodes are found by (parent, last component) through an
+// open-addressing table of node ids tagged with half of that pair's hash:
+// 8 bytes a slot where a map[string]int32 spends about 50 a key, a probe
+// rarely leaves the table, and every operation on a path costs time linear
+// in its length, however deep it is (a hostile tar name may be 1 MiB long).
 type pathTrie struct {
 	nodes      []pnode
-	slots      []uint64 // the high half of the key's hash | node id; 0 for an empty slot (the root is never in the table)
+	slots      []uint64 // the high half of the node's hash | node id; 0 for an empty slot (the root is never in the table)
 	seed       maphash.Seed
-	lastParent int32   // the parent of the node intern returned last, or -1
-	lastNode   int32   // the node intern returned last, or -1
-	wh         []int32 // nodes named ".wh.*", for internWhiteoutPaths
+	lastParent int32 // the parent of the node intern returned last, or -1
+	lastNode   int32 // the node intern returned last, or -1
 }
 
 // pnode is one interned path.
 type pnode struct {
 	key    string // path without the leading slash, components joined by "/"; "" is the root
+	name   int32  // where the last component starts in key
 	parent int32  // trie links; -1 for none
 	child  int32
 	next   int32
@@ -76,26 +78,37 @@ func internIndex(ix *Index) (*pathTrie, []entryNodes) {
 			}
 		}
 	}
-	t.internWhiteoutPaths()
 	return t, nodes
 }
 
-// hashTag is the part of a slot that holds the high half of a key's hash;
+// hashTag is the part of a slot that holds the high half of a node's hash;
 // the low half picks the slot.
 const hashTag uint64 = 0xffffffff_00000000
 
-// find returns the slot of key, whose hash is h: where its node is, or
-// where it would go.
-func (t *pathTrie) find(key string, h uint64) int {
+// hash mixes the parent's id into the hash of the last component.
+func (t *pathTrie) hash(parent int32, name string) uint64 {
+	h := maphash.String(t.seed, name) ^ uint64(uint32(parent))*0x9e3779b97f4a7c15
+	h ^= h >> 31
+	h *= 0xbf58476d1ce4e5b9
+	return h ^ h>>29
+}
+
+// find returns the slot of the child of parent named name, whose hash is
+// h: where its node is, or where it would go.
+func (t *pathTrie) find(parent int32, name string, h uint64) int {
 	mask := len(t.slots) - 1
 	for i := int(h) & mask; ; i = (i + 1) & mask {
-		if s := t.slots[i]; s == 0 || s&hashTag == h&hashTag && t.nodes[uint32(s)].key == key {
+		s := t.slots[i]
+		if s == 0 {
 			return i
+		}
+		if s&hashTag == h&hashTag {
+			if n := &t.nodes[uint32(s)]; n.parent == parent && n.key[n.name:] == name {
+				return i
+			}
 		}
 	}
 }
-
-func (t *pathTrie) hash(key string) uint64 { return maphash.String(t.seed, key) }
 
 // grow doubles the table once it is five eighths full.
 func (t *pathTrie) grow() {
@@ -104,32 +117,28 @@ func (t *pathTrie) grow() {
 	}
 	t.slots = make([]uint64, 2*len(t.slots))
 	for id := 1; id < len(t.nodes); id++ {
-		key := t.nodes[id].key
-		h := t.hash(key)
-		t.slots[t.find(key, h)] = h&hashTag | uint64(id)
+		n := &t.nodes[id]
+		h := t.hash(n.parent, n.key[n.name:])
+		t.slots[t.find(n.parent, n.key[n.name:], h)] = h&hashTag | uint64(id)
 	}
 }
 
 // name is the last component of node n.
-func (t *pathTrie) name(n int32) string {
-	k := t.nodes[n].key
-	return k[strings.LastIndexByte(k, '/')+1:]
-}
+func (t *pathTrie) name(n int32) string { return t.nodes[n].key[t.nodes[n].name:] }
 
-// child returns the node of key (hash h), creating it below parent if needed.
-func (t *pathTrie) child(parent int32, key string, h uint64) int32 {
-	i := t.find(key, h)
+// child returns the node of key below parent, whose last component starts
+// at key[name:], creating it if needed.
+func (t *pathTrie) child(parent int32, key string, name int) int32 {
+	h := t.hash(parent, key[name:])
+	i := t.find(parent, key[name:], h)
 	if s := t.slots[i]; s != 0 {
 		return int32(uint32(s))
 	}
 	id := int32(len(t.nodes))
-	t.nodes = append(t.nodes, pnode{key: key, parent: parent, child: -1, next: t.nodes[parent].child})
+	t.nodes = append(t.nodes, pnode{key: key, name: int32(name), parent: parent, child: -1, next: t.nodes[parent].child})
 	t.nodes[parent].child = id
 	t.slots[i] = h&hashTag | uint64(id)
 	t.grow()
-	if strings.HasPrefix(key[strings.LastIndexByte(key, '/')+1:], whiteoutPrefix) {
-		t.wh = append(t.wh, id)
-	}
 	return id
 }
 
@@ -149,37 +158,22 @@ func (t *pathTrie) intern(key string) int32 {
 func (t *pathTrie) internAfter(key string) int32 {
 	j := strings.LastIndexByte(key, '/')
 	if j < 0 {
-		return t.child(0, key, t.hash(key))
+		return t.child(0, key, 0)
 	}
 	dir := key[:j]
 	for _, p := range [2]int32{t.lastParent, t.lastNode} {
 		if p > 0 && t.nodes[p].key == dir {
-			return t.child(p, key, t.hash(key))
+			return t.child(p, key, j+1)
 		}
 	}
-	h := t.hash(key)
-	if s := t.slots[t.find(key, h)]; s != 0 {
-		return int32(uint32(s))
-	}
-	return t.prefixes(key)
-}
-
-// prefixes creates the nodes of every component prefix of key ("a",
-// "a/b", "a/b/c") that is missing and returns the last. The prefixes'
-// hashes are computed in one pass over key, so a path of many components
-// costs time linear in its length, not in its length times its depth.
-func (t *pathTrie) prefixes(key string) int32 {
-	var h maphash.Hash
-	h.SetSeed(t.seed)
-	parent, written := int32(0), 0
+	// Walk down from the root, one component at a time.
+	parent := int32(0)
 	for i := 0; ; {
 		end := len(key)
-		if j := strings.IndexByte(key[i:], '/'); j >= 0 {
-			end = i + j
+		if k := strings.IndexByte(key[i:], '/'); k >= 0 {
+			end = i + k
 		}
-		h.WriteString(key[written:end])
-		written = end
-		parent = t.child(parent, key[:end], h.Sum64())
+		parent = t.child(parent, key[:end], i)
 		if end == len(key) {
 			return parent
 		}
@@ -187,27 +181,31 @@ func (t *pathTrie) prefixes(key string) int32 {
 	}
 }
 
-// internWhiteoutPaths interns, for every node named ".wh.NAME", the path
-// dive's efficiency visitor records for it (whiteoutTarget), so that dive's
-// metrics never add nodes and can run beside the merge.
-func (t *pathTrie) internWhiteoutPaths() {
-	for k := 0; k < len(t.wh); k++ { // interning may add more ".wh." nodes
-		n := t.wh[k]
-		path, _ := whiteoutTarget(t.nodes[n].key, t.name(n))
-		t.intern(path[1:])
+// childNamed returns the child of parent named name, or -1 if it was never
+// interned.
+func (t *pathTrie) childNamed(parent int32, name string) int32 {
+	if s := t.slots[t.find(parent, name, t.hash(parent, name))]; s != 0 {
+		return int32(uint32(s))
 	}
-	t.wh = nil
+	return -1
 }
 
 // lookup returns the node of key, or -1 if it was never interned.
 func (t *pathTrie) lookup(key string) int32 {
-	if key == "" {
-		return 0
+	n := int32(0)
+	for i, more := 0, key != ""; more; {
+		end := len(key)
+		if k := strings.IndexByte(key[i:], '/'); k >= 0 {
+			end = i + k
+		} else {
+			more = false
+		}
+		if n = t.childNamed(n, key[i:end]); n < 0 {
+			return -1
+		}
+		i = end + 1
 	}
-	if s := t.slots[t.find(key, t.hash(key))]; s != 0 {
-		return int32(uint32(s))
-	}
-	return -1
+	return n
 }
 
 // canonicalKey turns a path into its key: the components
