@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -14,11 +15,13 @@ func TestHistoryMapping(t *testing.T) {
 		name    string
 		history []v1.History
 		want    []string // created_by per layer, "-" for no history
+		layers  []int    // HistoryLayers
 	}{
 		{
 			name:    "one entry per layer",
 			history: []v1.History{h("FROM", false), h("RUN a", false), h("COPY b", false)},
 			want:    []string{"FROM", "RUN a", "COPY b"},
+			layers:  []int{0, 1, 2},
 		},
 		{
 			name: "empty_layer entries are skipped",
@@ -26,22 +29,32 @@ func TestHistoryMapping(t *testing.T) {
 				h("ENV X=1", true), h("FROM", false), h("ENV Y=2", true), h("WORKDIR /", true),
 				h("RUN a", false), h("LABEL z", true), h("COPY b", false), h("CMD x", true),
 			},
-			want: []string{"FROM", "RUN a", "COPY b"},
+			want:   []string{"FROM", "RUN a", "COPY b"},
+			layers: []int{-1, 0, -1, -1, 1, -1, 2, -1},
 		},
 		{
 			name:    "missing history",
 			history: nil,
 			want:    []string{"-", "-", "-"},
+			layers:  []int{},
 		},
 		{
 			name:    "fewer entries than layers",
 			history: []v1.History{h("FROM", false), h("ENV X=1", true)},
 			want:    []string{"FROM", "-", "-"},
+			layers:  []int{0, -1},
 		},
 		{
 			name:    "only empty entries",
 			history: []v1.History{h("ENV X=1", true), h("CMD x", true)},
 			want:    []string{"-", "-", "-"},
+			layers:  []int{-1, -1},
+		},
+		{
+			name:    "more entries than layers",
+			history: []v1.History{h("FROM", false), h("RUN a", false), h("RUN b", false), h("RUN c", false)},
+			want:    []string{"FROM", "RUN a", "RUN b"},
+			layers:  []int{0, 1, 2, -1},
 		},
 	}
 	for _, c := range cases {
@@ -63,6 +76,9 @@ func TestHistoryMapping(t *testing.T) {
 			}
 			if len(ix.History) != len(c.history) {
 				t.Errorf("index history has %d entries, want %d", len(ix.History), len(c.history))
+			}
+			if got := ix.HistoryLayers(); !slices.Equal(got, c.layers) {
+				t.Errorf("HistoryLayers() = %v, want %v", got, c.layers)
 			}
 			for i, l := range ix.Layers {
 				got := "-"

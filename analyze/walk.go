@@ -175,18 +175,32 @@ func walkLayer(ctx context.Context, l v1.Layer, m layerMeta, opts Options, pool 
 // attachHistory maps non-empty history entries to layers in order, as
 // docker and dive do; layers without one keep HasHistory false.
 func attachHistory(ix *Index) {
-	h := 0
 	for i := range ix.Layers {
 		ix.Layers[i].Index = i
-		for h < len(ix.History) && ix.History[h].EmptyLayer {
-			h++
-		}
-		if h < len(ix.History) {
-			ix.Layers[i].History = ix.History[h]
-			ix.Layers[i].HasHistory = true
-			h++
+	}
+	for h, li := range ix.HistoryLayers() {
+		if li >= 0 {
+			ix.Layers[li].History = ix.History[h]
+			ix.Layers[li].HasHistory = true
 		}
 	}
+}
+
+// HistoryLayers returns, for each entry of ix.History, the index of the
+// layer it created, or -1: for empty_layer entries (ENV, LABEL, CMD…), and
+// for non-empty entries past the last layer. Non-empty entries map to
+// layers in order, as docker and dive map them.
+func (ix *Index) HistoryLayers() []int {
+	out := make([]int, len(ix.History))
+	next := 0
+	for h, e := range ix.History {
+		out[h] = -1
+		if !e.EmptyLayer && next < len(ix.Layers) {
+			out[h] = next
+			next++
+		}
+	}
+	return out
 }
 
 func shortHash(h v1.Hash) string {

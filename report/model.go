@@ -16,6 +16,7 @@ type Report struct {
 	Tool          Tool            `json:"tool"`
 	Image         Image           `json:"image"`
 	Layers        []Layer         `json:"layers"`
+	History       []HistoryStep   `json:"history"`
 	Dive          Dive            `json:"dive"`
 	Hidden        Hidden          `json:"hidden"`
 	Rewrites      []Rewrite       `json:"metadataRewrites"`
@@ -101,6 +102,16 @@ type Layer struct {
 	NoHistory       bool               `json:"noHistory,omitempty"` // the config had no history entry for it
 	Categories      map[Category]int64 `json:"categories,omitempty"`
 	TopPackages     []PackageBytes     `json:"topPackages,omitempty"`
+}
+
+// HistoryStep is one entry of the image config's history: a build step,
+// including those that created no layer (ENV, LABEL, CMD…).
+type HistoryStep struct {
+	CreatedBy  string    `json:"createdBy"`
+	Comment    string    `json:"comment,omitempty"`
+	Created    time.Time `json:"created,omitzero"`
+	EmptyLayer bool      `json:"emptyLayer,omitempty"` // the config says the step created no layer
+	Layer      int       `json:"layer"`                // the layer it created, -1 for none
 }
 
 // Dive holds the three metrics dive reports, computed exactly as dive

@@ -30,6 +30,12 @@ func sample() *Report {
 			{Index: 2, CompressedBytes: 20_000_000, SizeBytes: 41_000_000, Entries: 800, NoHistory: true,
 				Categories: map[Category]int64{App: 1_000_000, DevDependencies: 40_000_000}},
 		},
+		History: []HistoryStep{
+			{CreatedBy: "/bin/sh -c #(nop) ADD file:abc in / ", Layer: 0},
+			{CreatedBy: "/bin/sh -c #(nop)  ENV NODE_VERSION=20", EmptyLayer: true, Layer: -1},
+			{CreatedBy: "/bin/sh -c yum install -y gcc-c++ make", Layer: 1},
+			{CreatedBy: "/bin/sh -c #(nop)  CMD [\"npm\" \"start\"]", EmptyLayer: true, Layer: -1},
+		},
 		Dive:     Dive{Efficiency: 0.9, SizeBytes: 474_000_000, UserSizeBytes: 264_000_000, WastedBytes: 1_000_000, UserWastedPercent: 0.0037878787878787876, InefficientFiles: []Inefficiency{{Path: "/var/lib/rpm/Packages", Count: 2, CumulativeSize: 1_000_000}}},
 		Hidden:   Hidden{Bytes: 500_000, Files: 3},
 		Rewrites: []Rewrite{{Path: "/app/x", Layer: 2, Lower: 1, Bytes: 10, ModeChanged: true}},

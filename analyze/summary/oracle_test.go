@@ -34,6 +34,7 @@ func oldBuild(ix *analyze.Index, src Source, attr *attribute.Result, dm analyze.
 		r.Image.SizeBytes += l.SizeBytes
 		r.Image.TarBytes += l.TarBytes
 	}
+	r.History = history(ix) // new since the oracle was kept; the same code on both sides
 	r.Dive = Dive(dm)
 	r.Hidden = oldHidden(ix, opts.Top)
 	for _, rw := range ix.Rewrites {

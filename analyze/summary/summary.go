@@ -53,6 +53,7 @@ func Build(ix *analyze.Index, src Source, attr *attribute.Result, dm analyze.Div
 		r.Image.SizeBytes += l.SizeBytes
 		r.Image.TarBytes += l.TarBytes
 	}
+	r.History = history(ix)
 	r.Dive = Dive(dm)
 	r.Hidden = report.Hidden{Top: s.hiddenTop()}
 	for _, st := range ix.Stats {
@@ -164,6 +165,17 @@ func layers(ix *analyze.Index, s *scan) []report.Layer {
 			NoHistory:       !l.HasHistory,
 		}
 		s.layer(li, &out[li])
+	}
+	return out
+}
+
+// history lists every step of the config's history with the layer it
+// created (see analyze.Index.HistoryLayers).
+func history(ix *analyze.Index) []report.HistoryStep {
+	out := make([]report.HistoryStep, len(ix.History))
+	for h, li := range ix.HistoryLayers() {
+		e := ix.History[h]
+		out[h] = report.HistoryStep{CreatedBy: e.CreatedBy, Comment: e.Comment, Created: e.Created.Time, EmptyLayer: e.EmptyLayer, Layer: li}
 	}
 	return out
 }

@@ -6,7 +6,11 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+
+	"github.com/slimcheck/slimcheck/analyze"
 	"github.com/slimcheck/slimcheck/report"
 )
 
@@ -135,5 +139,32 @@ func TestTopN(t *testing.T) {
 func TestCategoriesFitMask(t *testing.T) {
 	if n := len(report.Categories()); n > 64 {
 		t.Errorf("%d categories do not fit dirNode.mask", n)
+	}
+}
+
+// TestHistory: every history entry is listed in order, steps without a
+// layer included, each with the layer it created.
+func TestHistory(t *testing.T) {
+	at := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+	ix := &analyze.Index{
+		Layers: make([]analyze.Layer, 2),
+		History: []v1.History{
+			{CreatedBy: "ADD rootfs.tar /", Created: v1.Time{Time: at}},
+			{CreatedBy: "ENV PATH=/usr/bin", EmptyLayer: true, Comment: "buildkit.dockerfile.v0"},
+			{CreatedBy: "RUN make"},
+			{CreatedBy: "RUN orphan"}, // more non-empty steps than layers
+		},
+	}
+	want := []report.HistoryStep{
+		{CreatedBy: "ADD rootfs.tar /", Created: at, Layer: 0},
+		{CreatedBy: "ENV PATH=/usr/bin", Comment: "buildkit.dockerfile.v0", EmptyLayer: true, Layer: -1},
+		{CreatedBy: "RUN make", Layer: 1},
+		{CreatedBy: "RUN orphan", Layer: -1},
+	}
+	if got := history(ix); !reflect.DeepEqual(got, want) {
+		t.Errorf("history:\n got %+v\nwant %+v", got, want)
+	}
+	if got := history(&analyze.Index{}); got == nil || len(got) != 0 {
+		t.Errorf("no history gave %#v, want an empty list (JSON [])", got)
 	}
 }
