@@ -278,7 +278,10 @@ func dynamicRules(homes []string, env map[string]string, appDir string, venvs []
 			h+"/.cache/uv/", h+"/.cache/pipenv/", h+"/.m2/repository/", h+"/.gradle/caches/", h+"/.cache/go-build/", h+"/go/pkg/mod/",
 			h+"/.cargo/registry/", h+"/.cargo/git/", h+"/.composer/cache/", h+"/.cache/composer/", h+"/.gem/specs/", h+"/.bundle/cache/",
 			h+"/.nuget/packages/", h+"/.local/share/pnpm/store/", h+"/.cache/bower/", h+"/.cache/Cypress/", h+"/.yarn-cache/",
-			h+"/.local/share/NuGet/", h+"/.cache/ms-playwright-go/")
+			h+"/.local/share/NuGet/")
+		// Not ~/.cache/ms-playwright(-go): Playwright's browsers and
+		// playwright-go's driver are what a scraper or PDF renderer runs at
+		// run time, not a cache it can refill.
 		tool = append(tool, h+"/.cache/node-gyp/", h+"/.node-gyp/", h+"/.gradle/wrapper/dists/", h+"/.rustup/", h+"/.cargo/bin/",
 			h+"/.dotnet/tools/.store/")
 	}

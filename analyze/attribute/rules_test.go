@@ -55,6 +55,8 @@ func TestRulesMatch(t *testing.T) {
 		{"/root/.m2/repository/org/x.jar", false, "home-caches"},
 		{"/go/pkg/mod/github.com/x/y.go", false, "go-module-cache"},
 		{"/root/.cache/go-build/aa/bb", false, "home-caches"},
+		{"/root/.cache/ms-playwright-go/1.47.2/node", false, ""},
+		{"/home/node/.cache/ms-playwright/chromium-1134/chrome-linux/chrome", false, ""},
 		{"/tmp/npmcache/_cacache/x", false, "env-caches"},
 		{"/usr/local/cargo/registry/cache/x.crate", false, "cargo-registry"},
 		{"/root/.cache/node-gyp/20.1.0/include/node/node.h", false, "home-build-tools"},
