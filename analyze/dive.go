@@ -98,12 +98,9 @@ type diveTrie struct {
 	extraKeys []string
 }
 
-// record returns the index in d of dive's data for key: its node's, or,
-// for a path that was never interned, an entry of its own past the nodes.
-func (t *diveTrie) record(key string) int32 {
-	if n := t.lookup(key); n >= 0 {
-		return n
-	}
+// extraRecord returns the index in d of dive's data for key, a path that
+// was never interned: an entry of its own past the nodes.
+func (t *diveTrie) extraRecord(key string) int32 {
 	if i, ok := t.extra[key]; ok {
 		return i
 	}
@@ -225,7 +222,7 @@ func (t *diveTrie) whiteoutRecord(n int32) int32 {
 		return s
 	}
 	k := t.nodes[n].key
-	return t.record(k[:len(k)-len(t.name(n))] + rest)
+	return t.extraRecord(k[:len(k)-len(t.name(n))] + rest)
 }
 
 // stacked returns n if it is in the stacked tree, else -1.
