@@ -152,3 +152,61 @@ func TestMergeAndDiveMatchOracleOnWalks(t *testing.T) {
 		}
 	}
 }
+
+// FuzzMergeAndDiveOracle builds layers of entries with arbitrary paths
+// (one per line; the line's first byte picks the type, a line "---" starts
+// a new layer) and checks the path trie's merge and dive's metrics against
+// the code they replaced, and the trie's own invariants.
+func FuzzMergeAndDiveOracle(f *testing.F) {
+	f.Add("f/a/b\nd/a\n---\nw/a\nf/a/.wh.x/y\n")
+	f.Add("f/.wh.a/.wh.b/c\nf/.wh..wh.opq/x\n---\nw/.wh.a\no/\n")
+	f.Add("f//a//b/\nd/a/\nf/a/./b\n---\nf/a/../c\nh/a\n")
+	f.Fuzz(func(t *testing.T, spec string) {
+		if len(spec) > 4096 {
+			return
+		}
+		layers := [][]Entry{nil}
+		for _, line := range strings.Split(spec, "\n") {
+			if line == "---" {
+				layers = append(layers, nil)
+				continue
+			}
+			if line == "" {
+				continue
+			}
+			p := line[1:]
+			var e Entry
+			switch line[0] % 6 {
+			case 0:
+				e = Entry{Path: p, Type: TypeFile, Size: int64(len(p))}
+			case 1:
+				e = Entry{Path: p, Type: TypeDir, Mode: fs.ModeDir | 0o755}
+			case 2:
+				e = Entry{Path: p, Type: TypeWhiteout, Status: Marker, Change: Removal}
+			case 3:
+				e = Entry{Path: p, Type: TypeOpaque, Status: Marker, Change: Removal}
+			case 4:
+				e = Entry{Path: p, Type: TypeHardlink, Link: "/" + p, Size: 1}
+			default:
+				e = Entry{Path: p, Type: TypeMeta, Status: Marker, Change: Removal}
+			}
+			cur := &layers[len(layers)-1]
+			*cur = append(*cur, e)
+		}
+		checkMatchesOracle(t, layers)
+		tr, _ := internIndex(indexOf(layers))
+		for id := 1; id < len(tr.nodes); id++ {
+			n := tr.nodes[id]
+			want := tr.name(int32(id))
+			if n.parent > 0 {
+				want = tr.nodes[n.parent].key + "/" + want
+			}
+			if n.key != want {
+				t.Fatalf("node %d key %q, parent's key and name give %q", id, n.key, want)
+			}
+			if got := tr.lookup(n.key); got != int32(id) {
+				t.Fatalf("lookup(%q) = %d, want %d", n.key, got, id)
+			}
+		}
+	})
+}
