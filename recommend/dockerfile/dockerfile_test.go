@@ -23,28 +23,36 @@ func plan(t testing.TB, r *report.Report) *recommend.PlanResult {
 	return p
 }
 
+// renderChecked renders both Dockerfiles of p and checks each with
+// BuildKit's parser against the plan, failing t on any error.
+func renderChecked(t testing.TB, p *recommend.PlanResult) ([]byte, Chained) {
+	t.Helper()
+	df, err := Render(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(df, p, MultiStage); err != nil {
+		t.Fatalf("Dockerfile: %v\n%s", err, df)
+	}
+	ch, err := RenderChained(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Check(ch.Dockerfile, p, ChainedRuntime); err != nil {
+		t.Fatalf("runtime.Dockerfile: %v\n%s", err, ch.Dockerfile)
+	}
+	return df, ch
+}
+
 // TestRender golden-tests both Dockerfiles of every test image and checks
 // them with BuildKit's parser.
 func TestRender(t *testing.T) {
 	for _, c := range reporttest.Cases() {
 		t.Run(c.Name, func(t *testing.T) {
 			p := plan(t, c.Report)
-			df, err := Render(p)
-			if err != nil {
-				t.Fatal(err)
-			}
+			df, ch := renderChecked(t, p)
 			golden.Assert(t, df, ".Dockerfile")
-			if err := Check(df, p, MultiStage); err != nil {
-				t.Errorf("Dockerfile: %v", err)
-			}
-			ch, err := RenderChained(p)
-			if err != nil {
-				t.Fatal(err)
-			}
 			golden.Assert(t, ch.Dockerfile, ".runtime.Dockerfile")
-			if err := Check(ch.Dockerfile, p, ChainedRuntime); err != nil {
-				t.Errorf("runtime.Dockerfile: %v", err)
-			}
 			if len(ch.Paths) != len(p.Copy.Include) {
 				t.Errorf("%d source paths for %d includes", len(ch.Paths), len(p.Copy.Include))
 			}
@@ -85,20 +93,7 @@ func TestHostileValues(t *testing.T) {
 			if p.Verdict != recommend.Split {
 				t.Fatalf("verdict %s: %v", p.Verdict, p.Reasons)
 			}
-			df, err := Render(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := Check(df, p, MultiStage); err != nil {
-				t.Errorf("Dockerfile: %v\n%s", err, df)
-			}
-			ch, err := RenderChained(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := Check(ch.Dockerfile, p, ChainedRuntime); err != nil {
-				t.Errorf("runtime.Dockerfile: %v\n%s", err, ch.Dockerfile)
-			}
+			renderChecked(t, p)
 		})
 	}
 }
@@ -189,19 +184,6 @@ func FuzzDockerfile(f *testing.F) {
 		if p.Verdict != recommend.Split {
 			return // no split: nothing to render
 		}
-		df, err := Render(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := Check(df, p, MultiStage); err != nil {
-			t.Fatalf("Dockerfile: %v\n%s", err, df)
-		}
-		ch, err := RenderChained(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := Check(ch.Dockerfile, p, ChainedRuntime); err != nil {
-			t.Fatalf("runtime.Dockerfile: %v\n%s", err, ch.Dockerfile)
-		}
+		renderChecked(t, p)
 	})
 }

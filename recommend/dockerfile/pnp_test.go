@@ -21,20 +21,7 @@ func TestRenderPnP(t *testing.T) {
 		t.Run(tc.variant, func(t *testing.T) {
 			rep, _ := pnpreport.Report(t, tc.variant)
 			p := plan(t, rep)
-			df, err := Render(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := Check(df, p, MultiStage); err != nil {
-				t.Errorf("Dockerfile: %v\n%s", err, df)
-			}
-			ch, err := RenderChained(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := Check(ch.Dockerfile, p, ChainedRuntime); err != nil {
-				t.Errorf("runtime.Dockerfile: %v", err)
-			}
+			df, _ := renderChecked(t, p)
 			text := string(df)
 			if !strings.Contains(text, `COPY --from=builder ["`+tc.cache+`", "`+tc.cache+`"]`) {
 				t.Errorf("no COPY of %s:\n%s", tc.cache, text)
