@@ -3,6 +3,7 @@ package analyze
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -72,4 +73,30 @@ func finalPaths(ix *Index) []string {
 		out = append(out, fmt.Sprintf("%s@%d", ix.Entry(r).Path, r.Layer))
 	}
 	return out
+}
+
+// merge stacks the layers of ix without dive's metrics (see mergeNodes),
+// for tests that check the merge alone.
+func merge(ix *Index) {
+	t, nodes := internIndex(ix)
+	mergeNodes(ix, t, nodes)
+}
+
+// lookup returns the node of key, or -1 if it was never interned: the
+// trie's invariants in FuzzMergeAndDiveOracle.
+func (t *pathTrie) lookup(key string) int32 {
+	n := int32(0)
+	for i, more := 0, key != ""; more; {
+		end := len(key)
+		if k := strings.IndexByte(key[i:], '/'); k >= 0 {
+			end = i + k
+		} else {
+			more = false
+		}
+		if n = t.childNamed(n, key[i:end]); n < 0 {
+			return -1
+		}
+		i = end + 1
+	}
+	return n
 }

@@ -85,12 +85,6 @@ func finish(ix *Index) {
 	ix.Dive = r.m
 }
 
-// merge stacks the layers of ix (see mergeNodes).
-func merge(ix *Index) {
-	t, nodes := internIndex(ix)
-	mergeNodes(ix, t, nodes)
-}
-
 // mergeNodes stacks the layers with OCI semantics (whiteouts and opaque
 // dirs apply to lower layers only), sets each entry's Status and Change,
 // and derives per-layer stats, the final view and metadata-only rewrites.

@@ -190,24 +190,6 @@ func (t *pathTrie) childNamed(parent int32, name string) int32 {
 	return -1
 }
 
-// lookup returns the node of key, or -1 if it was never interned.
-func (t *pathTrie) lookup(key string) int32 {
-	n := int32(0)
-	for i, more := 0, key != ""; more; {
-		end := len(key)
-		if k := strings.IndexByte(key[i:], '/'); k >= 0 {
-			end = i + k
-		} else {
-			more = false
-		}
-		if n = t.childNamed(n, key[i:end]); n < 0 {
-			return -1
-		}
-		i = end + 1
-	}
-	return n
-}
-
 // canonicalKey turns a path into its key: the components
 // strings.Split(strings.Trim(p, "/"), "/") gives, joined again.
 func canonicalKey(p string) string { return strings.Trim(p, "/") }
