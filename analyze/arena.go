@@ -16,11 +16,12 @@ const arenaChunk = 32 << 10
 type pathArena struct{ buf []byte }
 
 // cleanPath is CleanPath(name), its bytes in the arena when name is clean
-// already (as tar writers write names), else on the heap.
-func (a *pathArena) cleanPath(name string) string {
+// already (as tar writers write names), else on the heap. name may be
+// reused once it returns.
+func (a *pathArena) cleanPath(name []byte) string {
 	n := len(name) + 1
 	if n > arenaChunk/8 {
-		return CleanPath(name) // long names: their own allocation
+		return CleanPath(string(name)) // long names: their own allocation
 	}
 	if cap(a.buf)-len(a.buf) < n {
 		a.buf = make([]byte, 0, arenaChunk)

@@ -8,11 +8,12 @@ import (
 	"io"
 	"math"
 	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/slimcheck/slimcheck/analyze/tarstream"
 )
 
 // bufPool holds copy buffers for hashing file contents.
@@ -76,7 +77,7 @@ var ErrTooLarge = errors.New("uncompressed size limit exceeded")
 
 func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, budget *byteBudget) (Layer, error) {
 	cr := &guardReader{ctx: ctx, r: r, budget: budget}
-	tr := tar.NewReader(cr)
+	tr := tarstream.NewReader(cr)
 	var l Layer
 	var entries entryChunks
 	var paths pathArena
@@ -115,7 +116,7 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 		e := Entry{
 			Path: p,
 			Size: hdr.Size,
-			Mode: hdr.FileInfo().Mode(),
+			Mode: hdr.FileMode(),
 			UID:  clampID(hdr.Uid),
 			GID:  clampID(hdr.Gid),
 		}
@@ -129,9 +130,9 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 			case tar.TypeDir:
 				e.Type = TypeDir
 			case tar.TypeSymlink:
-				e.Type, e.Link = TypeSymlink, hdr.Linkname
+				e.Type, e.Link = TypeSymlink, string(hdr.Linkname)
 			case tar.TypeLink:
-				e.Type, e.Link = TypeHardlink, CleanPath(hdr.Linkname)
+				e.Type, e.Link = TypeHardlink, CleanPath(string(hdr.Linkname))
 			default:
 				e.Type = TypeOther
 			}
@@ -145,7 +146,7 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 			delete(l.Prefixes, p)
 			forgetOversized(p)
 		}
-		if e.Type == TypeFile && isSparse(hdr) {
+		if e.Type == TypeFile && hdr.Sparse {
 			delete(l.Captured, p)
 			delete(l.Prefixes, p)
 			forgetOversized(p)
@@ -315,18 +316,4 @@ func (g *guardReader) Read(p []byte) (int, error) {
 		return n, berr
 	}
 	return n, err
-}
-
-// isSparse reports whether hdr describes a sparse file (old GNU or PAX
-// GNU.sparse.* formats).
-func isSparse(hdr *tar.Header) bool {
-	if hdr.Typeflag == tar.TypeGNUSparse {
-		return true
-	}
-	for k := range hdr.PAXRecords {
-		if strings.HasPrefix(k, "GNU.sparse.") {
-			return true
-		}
-	}
-	return false
 }

@@ -147,11 +147,15 @@ func walkLayer(ctx context.Context, l v1.Layer, m layerMeta, opts Options, pool 
 	}
 	defer rc.Close()
 	stored := &progressReader{r: rc, tr: tr}
-	tarStream, err := decompress(stored)
-	if err != nil {
-		return Layer{}, err
+	var tarStream io.Reader = stored // Uncompressed is a tar stream already
+	if !opts.StoredUncompressed {
+		zr, err := decompress(stored)
+		if err != nil {
+			return Layer{}, err
+		}
+		defer zr.Close()
+		tarStream = zr
 	}
-	defer tarStream.Close()
 	li, err := readLayer(ctx, tarStream, opts, pool, budget)
 	if err != nil {
 		return Layer{}, err

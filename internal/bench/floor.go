@@ -16,6 +16,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/slimcheck/slimcheck/analyze/tarstream"
 )
 
 // FloorOptions tunes Floor.
@@ -24,6 +26,9 @@ type FloorOptions struct {
 	Concurrency int
 	// Hash hashes every regular file's contents with xxhash64, as the walker does.
 	Hash bool
+	// Stream reads tar entries with analyze/tarstream, as the walker does,
+	// instead of archive/tar (the floor the benchmark's bar is set against).
+	Stream bool
 }
 
 // FloorStats is what Floor read.
@@ -73,7 +78,7 @@ func Floor(ctx context.Context, path string, opts FloorOptions) (FloorStats, err
 	for _, i := range order {
 		l := layers[i]
 		g.Go(func() error {
-			st, err := FloorLayer(gctx, l, opts.Hash)
+			st, err := FloorLayer(gctx, l, opts.Hash, opts.Stream)
 			if err != nil {
 				return fmt.Errorf("reading layer %d: %w", i, err)
 			}
@@ -97,8 +102,8 @@ func Floor(ctx context.Context, path string, opts FloorOptions) (FloorStats, err
 }
 
 // FloorLayer decompresses one stored layer blob and reads all of its tar
-// entries.
-func FloorLayer(ctx context.Context, blob io.Reader, hash bool) (FloorStats, error) {
+// entries, with archive/tar or (stream) analyze/tarstream.
+func FloorLayer(ctx context.Context, blob io.Reader, hash, stream bool) (FloorStats, error) {
 	br := bufio.NewReaderSize(blob, 64<<10)
 	head, err := br.Peek(4)
 	if err != nil && err != io.EOF {
@@ -122,14 +127,17 @@ func FloorLayer(ctx context.Context, blob io.Reader, hash bool) (FloorStats, err
 		r = zr
 	}
 	cr := &countReader{r: r}
-	tr := tar.NewReader(cr)
+	var tr entryReader = &stdReader{Reader: tar.NewReader(cr)}
+	if stream {
+		tr = &streamReader{Reader: tarstream.NewReader(cr)}
+	}
 	buf := make([]byte, 256<<10)
 	var st FloorStats
 	for {
 		if err := ctx.Err(); err != nil {
 			return FloorStats{}, err
 		}
-		hdr, err := tr.Next()
+		typeflag, err := tr.next()
 		if err == io.EOF {
 			break
 		}
@@ -138,7 +146,7 @@ func FloorLayer(ctx context.Context, blob io.Reader, hash bool) (FloorStats, err
 		}
 		st.Entries++
 		var h *xxhash.Digest
-		if hash && hdr.Typeflag == tar.TypeReg {
+		if hash && typeflag == tar.TypeReg {
 			h = xxhash.New()
 		}
 		for {
@@ -151,7 +159,7 @@ func FloorLayer(ctx context.Context, blob io.Reader, hash bool) (FloorStats, err
 				break
 			}
 			if err != nil {
-				return FloorStats{}, fmt.Errorf("reading %s: %w", hdr.Name, err)
+				return FloorStats{}, fmt.Errorf("reading %s: %w", tr.name(), err)
 			}
 		}
 		if h != nil {
@@ -171,6 +179,46 @@ func FloorLayer(ctx context.Context, blob io.Reader, hash bool) (FloorStats, err
 	st.TarBytes = cr.n
 	return st, nil
 }
+
+// entryReader is a tar reader as the floor uses it: the next entry's type,
+// then its contents; its name only for errors.
+type entryReader interface {
+	io.Reader
+	next() (typeflag byte, err error)
+	name() string
+}
+
+type stdReader struct {
+	*tar.Reader
+	h *tar.Header
+}
+
+func (r *stdReader) next() (byte, error) {
+	h, err := r.Next()
+	if err != nil {
+		return 0, err
+	}
+	r.h = h
+	return h.Typeflag, nil
+}
+
+func (r *stdReader) name() string { return r.h.Name }
+
+type streamReader struct {
+	*tarstream.Reader
+	h *tarstream.Header
+}
+
+func (r *streamReader) next() (byte, error) {
+	h, err := r.Next()
+	if err != nil {
+		return 0, err
+	}
+	r.h = h
+	return h.Typeflag, nil
+}
+
+func (r *streamReader) name() string { return string(r.h.Name) }
 
 // countReader counts the bytes read through it.
 type countReader struct {

@@ -91,8 +91,9 @@ func TestGenerate(t *testing.T) {
 			}
 			checkMarkers(t, plan, ix)
 
-			for _, hash := range []bool{false, true} {
-				st, err := Floor(context.Background(), path, FloorOptions{Hash: hash})
+			for _, opts := range []FloorOptions{{}, {Hash: true}, {Hash: true, Stream: true}} {
+				hash := opts.Hash
+				st, err := Floor(context.Background(), path, opts)
 				if err != nil {
 					t.Fatalf("floor: %v", err)
 				}
@@ -206,7 +207,7 @@ func TestArchiveLayers(t *testing.T) {
 		t.Fatalf("%d layers, want 2", len(layers))
 	}
 	for i, l := range layers {
-		st, err := FloorLayer(context.Background(), l, true)
+		st, err := FloorLayer(context.Background(), l, true, i%2 == 0)
 		if err != nil {
 			t.Fatalf("layer %d: %v", i, err)
 		}
@@ -265,7 +266,7 @@ func FuzzFloorLayer(f *testing.F) {
 	f.Add([]byte{0x1f, 0x8b})
 	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		st, err := FloorLayer(context.Background(), bytes.NewReader(b), true)
+		st, err := FloorLayer(context.Background(), bytes.NewReader(b), true, false)
 		if err != nil {
 			return
 		}

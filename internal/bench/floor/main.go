@@ -2,10 +2,12 @@
 // must do: decompress every layer with klauspost/compress and read every
 // tar entry to its end, layers in parallel up to GOMAXPROCS.
 //
-//	go run ./internal/bench/floor [-hash] [-j N] ARCHIVE
+//	go run ./internal/bench/floor [-hash] [-stream] [-j N] ARCHIVE
 //
 // With -hash it also hashes every regular file's contents with xxhash64, as
-// slimcheck does. It prints what it read on stdout.
+// slimcheck does; with -stream it reads tar entries with slimcheck's reader
+// (analyze/tarstream) instead of archive/tar. It prints what it read on
+// stdout.
 package main
 
 import (
@@ -33,12 +35,13 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("floor", flag.ContinueOnError)
 	var opts bench.FloorOptions
 	fs.BoolVar(&opts.Hash, "hash", false, "hash every regular file's contents with xxhash64")
+	fs.BoolVar(&opts.Stream, "stream", false, "read tar entries with analyze/tarstream, as slimcheck does, instead of archive/tar")
 	fs.IntVar(&opts.Concurrency, "j", 0, "layers read at once (0 = GOMAXPROCS)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return errors.New("usage: floor [-hash] [-j N] ARCHIVE")
+		return errors.New("usage: floor [-hash] [-stream] [-j N] ARCHIVE")
 	}
 	st, err := bench.Floor(ctx, fs.Arg(0), opts)
 	if err != nil {

@@ -27,6 +27,7 @@ func TestRun(t *testing.T) {
 		{"negative concurrency", []string{"-j", "-1", archive}, "concurrency", ""},
 		{"read", []string{archive}, "", "layers=16 "},
 		{"hash, one layer at a time", []string{"-hash", "-j", "1", archive}, "", "layers=16 "},
+		{"hash, tarstream", []string{"-hash", "-stream", archive}, "", "layers=16 "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
