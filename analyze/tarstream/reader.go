@@ -14,7 +14,6 @@ package tarstream
 
 import (
 	"archive/tar"
-	"bytes"
 	"io"
 	"io/fs"
 	"strings"
@@ -60,7 +59,9 @@ type Reader struct {
 	tail *tar.Reader
 }
 
-// NewReader returns a Reader reading from r.
+// NewReader returns a Reader reading from r. It never seeks r: data it
+// skips is read (archive/tar seeks an io.Seeker, so on a seekable source
+// the two can fail with other errors where a size overflows the source).
 func NewReader(r io.Reader) *Reader {
 	return &Reader{src: countReader{r: r}}
 }
@@ -68,7 +69,9 @@ func NewReader(r io.Reader) *Reader {
 // Next advances to the next entry and returns its header, valid until the
 // next call. Data left unread in the current entry is skipped. At the end
 // of the archive it returns io.EOF; every error is the one archive/tar's
-// Next returns for the same stream.
+// Next returns for the same stream, except archive/tar's ErrInsecurePath
+// (under GODEBUG=tarinsecurepath=0), which is not an error of the stream:
+// Next returns such names as any other, and callers clean them.
 func (r *Reader) Next() (*Header, error) {
 	if r.err != nil {
 		return nil, r.err
@@ -84,6 +87,9 @@ func (r *Reader) Next() (*Header, error) {
 func (r *Reader) next() (*Header, error) {
 	if r.tail != nil {
 		h, err := r.tail.Next()
+		if err == tar.ErrInsecurePath && h != nil {
+			err = nil // see Next
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +119,9 @@ func (r *Reader) next() (*Header, error) {
 
 // skipRest discards what is left of the current entry's data and its
 // padding, with archive/tar's errors: a stream that ends inside the data is
-// truncated, one that ends inside the padding simply ends.
+// truncated, one that ends inside the padding simply ends, and an error
+// that comes with the last byte of the data is dropped (io.CopyN drops it),
+// one with the last byte of the padding is not.
 func (r *Reader) skipRest() error {
 	for r.remain > 0 {
 		if r.skip == nil {
@@ -121,29 +129,58 @@ func (r *Reader) skipRest() error {
 		}
 		n, err := r.src.Read(r.skip[:min(r.remain, int64(len(r.skip)))])
 		r.remain -= int64(n)
-		if err == io.EOF && r.remain > 0 {
+		if r.remain == 0 {
+			break
+		}
+		if err == io.EOF {
 			return io.ErrUnexpectedEOF
 		}
-		if err != nil && err != io.EOF {
+		if err != nil {
 			return err
 		}
 	}
-	pad := blockPadding(r.src.n)
-	if pad == 0 {
-		return nil
-	}
-	n, err := io.ReadFull(&r.src, r.blk[:pad]) // the block is read again next
-	if err == io.ErrUnexpectedEOF || (err == io.EOF && n == 0) {
-		return io.EOF
-	}
+	_, err := tryReadFull(&r.src, r.blk[:blockPadding(r.src.n)]) // the block is read again next
 	return err
+}
+
+// tryReadFull is archive/tar's: io.EOF when the stream ends before b is
+// full (even part way), and any other error even when b is full.
+func tryReadFull(r io.Reader, b []byte) (n int, err error) {
+	for len(b) > n && err == nil {
+		var nn int
+		nn, err = r.Read(b[n:])
+		n += nn
+	}
+	if len(b) == n && err == io.EOF {
+		err = nil
+	}
+	return n, err
+}
+
+// prefixReader reads b, then r. Unlike io.MultiReader it asks r again after
+// r returned io.EOF once, as archive/tar asks its source.
+type prefixReader struct {
+	b []byte
+	r io.Reader
+}
+
+func (p *prefixReader) Read(q []byte) (int, error) {
+	if len(p.b) > 0 {
+		n := copy(q, p.b)
+		p.b = p.b[n:]
+		return n, nil
+	}
+	return p.r.Read(q)
 }
 
 // slow hands the entry whose first block is in r.blk to archive/tar, then
 // takes the stream back at the entry's data.
 func (r *Reader) slow() (*Header, error) {
-	tr := tar.NewReader(io.MultiReader(bytes.NewReader(r.blk[:]), &r.src))
+	tr := tar.NewReader(&prefixReader{b: r.blk[:], r: &r.src})
 	h, err := tr.Next()
+	if err == tar.ErrInsecurePath && h != nil {
+		err = nil // see Next
+	}
 	if err != nil {
 		return nil, err
 	}
