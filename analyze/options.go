@@ -34,11 +34,15 @@ type Options struct {
 	StoredUncompressed bool
 	// NoHash skips hashing file contents (metadata-only rewrites then go undetected).
 	NoHash bool
-	// ReleaseMemory returns the walk's garbage to the operating system
-	// (debug.FreeOSMemory: a full collection) before the merge builds its
-	// path tree, so peak RSS is the larger of the two phases, not their sum.
-	// It costs a few milliseconds and stops the world: for commands, not
-	// for servers walking images side by side.
+	// ReleaseMemory collects the read's garbage (runtime.GC) before the
+	// merge builds its path table, so the table takes the pages the read
+	// freed rather than growing the heap: peak RSS is the larger of the two
+	// phases, not their sum. The pages stay with the process, where reusing
+	// them costs nothing; handing them to the operating system
+	// (debug.FreeOSMemory) meant faulting them in again at once, which cost
+	// more than the collection. It takes a few milliseconds and waits for a
+	// full collection: for commands, not for servers walking images side by
+	// side.
 	ReleaseMemory bool
 	// Progress, when set, is called as layers are read. It is called from the
 	// walking goroutines and must be safe for concurrent use.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"runtime/debug"
+	"runtime"
 	"sort"
 	"sync/atomic"
 
@@ -77,7 +77,7 @@ func Walk(ctx context.Context, img v1.Image, opts Options) (*Index, error) {
 	}
 	attachHistory(ix)
 	if opts.ReleaseMemory {
-		debug.FreeOSMemory()
+		runtime.GC()
 	}
 	finish(ix)
 	return ix, nil
