@@ -104,9 +104,7 @@ func ParseInstalled(b []byte) ([]Package, error) {
 			cur.InstalledSize = n
 		case 'D':
 			for _, d := range strings.Fields(val) {
-				if !strings.HasPrefix(d, "!") {
-					cur.Depends = appendName(cur.Depends, d)
-				}
+				cur.Depends = appendName(cur.Depends, d)
 			}
 		case 'p':
 			for _, d := range strings.Fields(val) {
@@ -145,9 +143,12 @@ func ParseInstalled(b []byte) ([]Package, error) {
 	return pkgs, errs.Err()
 }
 
-// appendName appends a dependency or provide name with any version constraint ("=1.2", ">=3", "~1")
-// removed.
+// appendName appends a dependency or provide name with any version
+// constraint ("=1.2", ">=3", "~1") removed; conflicts ("!name") are left out.
 func appendName(list []string, d string) []string {
+	if strings.HasPrefix(d, "!") {
+		return list // a conflict ("!name"), not something needed or provided
+	}
 	if i := strings.IndexAny(d, "<>=~"); i >= 0 {
 		d = d[:i]
 	}
