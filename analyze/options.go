@@ -31,16 +31,17 @@ type Options struct {
 	// source.Info.ReadUncompressed). The walk then never asks for a layer's
 	// digest and reports its diff ID instead; the stored size comes from an
 	// optional StoredSize() int64 method, else it is the tar size.
+	// Uncompressed must then return a plain tar stream, buffered: the walk
+	// reads it as it is, without sniffing it for compression again.
 	StoredUncompressed bool
 	// NoHash skips hashing file contents (metadata-only rewrites then go undetected).
 	NoHash bool
 	// ReleaseMemory collects the read's garbage (runtime.GC) before the
-	// merge builds its path table, so the table takes the pages the read
-	// freed rather than growing the heap: peak RSS is the larger of the two
-	// phases, not their sum. The pages stay with the process, where reusing
-	// them costs nothing; handing them to the operating system
-	// (debug.FreeOSMemory) meant faulting them in again at once, which cost
-	// more than the collection. It takes a few milliseconds and waits for a
+	// merge builds its path table, so the table can take the pages the read
+	// freed rather than the heap growing by all of it. The pages stay with
+	// the process, where reusing them costs nothing; handing them to the
+	// operating system (debug.FreeOSMemory) meant faulting them in again at
+	// once, which cost more than the memory saved. It takes a few milliseconds and waits for a
 	// full collection: for commands, not for servers walking images side by
 	// side.
 	ReleaseMemory bool

@@ -260,7 +260,9 @@ func (l *archiveLayer) uncompressed() (io.ReadCloser, error) {
 		}
 		return &streamReadCloser{Reader: zr, closers: []io.Closer{zstdCloser{zr}, rc}}, nil
 	}
-	return rc, nil
+	// A plain layer is read in place from the archive file: buffered, or
+	// every tar header and small file would be a read system call of its own.
+	return &streamReadCloser{Reader: bufio.NewReaderSize(rc, 64<<10), closers: []io.Closer{rc}}, nil
 }
 
 func (l *archiveLayer) Size() (int64, error) { return l.stored, nil }

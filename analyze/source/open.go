@@ -22,7 +22,8 @@ type Info struct {
 	MediaType string `json:"mediaType,omitempty"`
 	// ReadUncompressed says the layers are best read through
 	// v1.Layer.Uncompressed and their compressed digests are costly (docker
-	// archives): analyze.Options.ReadUncompressed should follow it.
+	// archives): analyze.Options.StoredUncompressed should follow it. Those
+	// layers' Uncompressed is a plain, buffered tar stream.
 	ReadUncompressed bool `json:"-"`
 }
 

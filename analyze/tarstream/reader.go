@@ -16,7 +16,6 @@ import (
 	"archive/tar"
 	"io"
 	"io/fs"
-	"strings"
 )
 
 const blockSize = 512
@@ -31,9 +30,9 @@ type Header struct {
 	Uid      int    //nolint:revive // archive/tar's spelling
 	Gid      int    //nolint:revive // archive/tar's spelling
 	Typeflag byte   // archive/tar's Type* constants; TypeRegA is reported as TypeReg or TypeDir
-	// Sparse marks GNU sparse files (old GNU headers or GNU.sparse.* PAX
-	// records): their stored data is not Size bytes, and Read returns them
-	// expanded, holes as zeros, as archive/tar does.
+	// Sparse marks GNU sparse files (old GNU headers, or GNU.sparse PAX
+	// records of a known version): their stored data is not Size bytes, and
+	// Read returns them expanded, holes as zeros, as archive/tar does.
 	Sparse bool
 }
 
@@ -238,17 +237,22 @@ func (r *Reader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// isSparse reports whether archive/tar may read h as a sparse file.
+// isSparse reports whether archive/tar reads h as a sparse file: an old
+// GNU sparse header, or GNU.sparse PAX records of a version it knows (as
+// its readGNUSparsePAXHeaders decides). A record such as GNU.sparse.x alone
+// does not make a sparse file: its data is read as any other.
 func isSparse(h *tar.Header) bool {
 	if h.Typeflag == tar.TypeGNUSparse {
 		return true
 	}
-	for k := range h.PAXRecords {
-		if strings.HasPrefix(k, "GNU.sparse.") {
-			return true
-		}
+	major, minor := h.PAXRecords["GNU.sparse.major"], h.PAXRecords["GNU.sparse.minor"]
+	switch {
+	case major == "0" && (minor == "0" || minor == "1"), major == "1" && minor == "0":
+		return true
+	case major != "" || minor != "":
+		return false // a version archive/tar does not know: read as a regular file
 	}
-	return false
+	return h.PAXRecords["GNU.sparse.map"] != "" // 0.0 and 0.1 had no version records
 }
 
 func isHeaderOnly(flag byte) bool {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -363,5 +364,61 @@ func TestChecksum(t *testing.T) {
 		if checksumOK(&b) && sum+1 != unsigned && sum+1 != signed {
 			t.Fatalf("block %d: wrong checksum accepted", i)
 		}
+	}
+}
+
+// TestSparseAsArchiveTar checks which entries are sparse: every GNU sparse
+// format of Go's suite is, and a PAX header with a GNU.sparse record of no
+// known version is not: archive/tar reads its data as any file's, and so
+// must the walker (a hostile layer could otherwise hide a file's contents
+// from it behind such a record).
+func TestSparseAsArchiveTar(t *testing.T) {
+	if data := goSuite(t)["sparse-formats.tar"]; data != nil {
+		r := NewReader(bytes.NewReader(data))
+		var sparse []string
+		for {
+			h, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Sparse {
+				sparse = append(sparse, string(h.Name))
+			}
+		}
+		if want := []string{"sparse-gnu", "sparse-posix-0.0", "sparse-posix-0.1", "sparse-posix-1.0"}; !slices.Equal(sparse, want) {
+			t.Errorf("sparse entries %q, want %q", sparse, want)
+		}
+	}
+	for _, records := range [][]string{
+		{"GNU.sparse.x", "1"},
+		{"GNU.sparse.major", "2", "GNU.sparse.minor", "0", "GNU.sparse.map", "0,4"},
+		{"GNU.sparse.name", "elsewhere"},
+	} {
+		// archive/tar's writer drops GNU.sparse records: written by hand.
+		data := cat(paxEntry(tar.TypeXHeader, records...), hdr(ustar("etc/os-release", tar.TypeReg, 6), nil),
+			[]byte("ID=x\n\n"), make([]byte, blockSize-6), zeros(2))
+		checkSame(t, fmt.Sprint(records), data)
+		r := NewReader(bytes.NewReader(data))
+		h, err := r.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(r)
+		if h.Sparse || err != nil || string(b) != "ID=x\n\n" {
+			t.Errorf("%v: sparse %v, data %q, %v", records, h.Sparse, b, err)
+		}
+	}
+	// The same records with a version archive/tar knows make a sparse file.
+	sparse := cat(paxEntry(tar.TypeXHeader, "GNU.sparse.major", "0", "GNU.sparse.minor", "1", "GNU.sparse.numblocks", "1", "GNU.sparse.map", "0,4",
+		"GNU.sparse.size", "1099511627776"), hdr(ustar("big", tar.TypeReg, 4), nil), payload(4), zeros(2))
+	r := NewReader(bytes.NewReader(sparse))
+	if h, err := r.Next(); err != nil || !h.Sparse || h.Size != 1<<40 {
+		t.Fatalf("PAX 0.1 sparse file: %+v, %v", h, err)
+	}
+	if _, err := r.Next(); err != io.EOF {
+		t.Fatalf("after the sparse file: %v, want EOF", err)
 	}
 }

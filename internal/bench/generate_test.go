@@ -267,6 +267,11 @@ func FuzzFloorLayer(f *testing.F) {
 	f.Add([]byte{0x28, 0xb5, 0x2f, 0xfd, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		st, err := FloorLayer(context.Background(), bytes.NewReader(b), true, false)
+		// The floor reads the same with either tar reader, errors included.
+		ss, serr := FloorLayer(context.Background(), bytes.NewReader(b), true, true)
+		if (err == nil) != (serr == nil) || (err == nil && st != ss) {
+			t.Fatalf("archive/tar: %+v, %v; tarstream: %+v, %v", st, err, ss, serr)
+		}
 		if err != nil {
 			return
 		}
