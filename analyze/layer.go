@@ -110,6 +110,12 @@ func readLayer(ctx context.Context, r io.Reader, opts Options, pool *bufPool, bu
 		if p == "/" {
 			continue // the root itself; dive skips it too
 		}
+		if hdr.Size < 0 {
+			// archive/tar refuses it for files but lets a directory or link
+			// header carry it (base-256); no writer does, and summed into
+			// the layer's size it would make every total a lie.
+			return Layer{}, fmt.Errorf("reading %s: negative size %d in its tar header", p, hdr.Size)
+		}
 		if hdr.Size > math.MaxInt64-l.Size {
 			return Layer{}, fmt.Errorf("reading %s: entry sizes overflow the layer size", p)
 		}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -98,5 +99,26 @@ func TestSparseRecords(t *testing.T) {
 	}
 	if e, ok := byPath["/etc/hostname"]; !ok || e.Hash == 0 {
 		t.Errorf("the file after the sparse one: %+v, %v", e, ok)
+	}
+}
+
+// TestNegativeSizeRefused checks that a directory header with a negative
+// size (base-256; archive/tar allows it on header-only types) is refused
+// with an error naming the path, rather than summed into the layer's size.
+func TestNegativeSizeRefused(t *testing.T) {
+	layer := rawTar(t, rawEntry{name: "etc/", flag: tar.TypeDir}, rawEntry{name: "etc/x", flag: tar.TypeReg, data: []byte("x")})
+	b := layer[:512]
+	for i := 124; i < 136; i++ {
+		b[i] = 0xff // -1 in base-256
+	}
+	copy(b[148:156], "        ")
+	sum := 0
+	for _, c := range b {
+		sum += int(c)
+	}
+	copy(b[148:], fmt.Sprintf("%06o\x00 ", sum))
+	_, err := ReadLayer(context.Background(), bytes.NewReader(layer), Options{})
+	if err == nil || !strings.Contains(err.Error(), "/etc: negative size -1") {
+		t.Fatalf("ReadLayer = %v, want a negative size error naming /etc", err)
 	}
 }
