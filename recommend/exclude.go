@@ -33,6 +33,33 @@ var cacheDirs = []string{
 	"node_modules/.cache", ".composer/cache", ".cache/composer", ".bundle/cache",
 }
 
+// cacheDir is an entry of cacheDirs with the forms decide matches.
+type cacheDir struct {
+	dir      string // as listed: .npm, .cache/pip…
+	asPrefix string // dir + "/": the root's own cache
+	inside   string // "/" + dir + "/", matched anywhere for a *cache directory
+}
+
+// cacheDirForms are cacheDirs in the forms decide matches, built once.
+var cacheDirForms = func() []cacheDir {
+	out := make([]cacheDir, len(cacheDirs))
+	for i, c := range cacheDirs {
+		out[i] = cacheDir{dir: c, asPrefix: c + "/"}
+		if strings.HasSuffix(c, "cache") {
+			out[i].inside = "/" + c + "/"
+		}
+	}
+	return out
+}()
+
+// in reports whether rel (relative to a copy root) lies in the cache: it
+// is the directory, below it, or, for a *cache directory, below a directory
+// of that name anywhere.
+func (c cacheDir) in(rel string) bool {
+	// "/"+rel holds "/"+dir+"/" when rel starts with dir+"/" or holds it.
+	return rel == c.dir || strings.HasPrefix(rel, c.asPrefix) || c.inside != "" && strings.Contains(rel, c.inside)
+}
+
 // depDirs are directory names that hold installed third-party packages.
 var depDirs = map[string]bool{
 	"node_modules": true, "site-packages": true, "dist-packages": true,
@@ -59,9 +86,9 @@ func (x *excluder) decide(root string, n *node) verdict {
 	// a cache directory (Yarn Plug'n'Play runs its zips from there): their
 	// category decides.
 	if !installedDep(n.file, x.evidence) {
-		for _, c := range cacheDirs {
-			if rel == c || strings.HasPrefix(rel, c+"/") || strings.Contains("/"+rel, "/"+c+"/") && strings.HasSuffix(c, "cache") {
-				return verdict{strong, report.PackageCache, "package-manager cache (" + c + ")"}
+		for _, c := range cacheDirForms {
+			if c.in(rel) {
+				return verdict{strong, report.PackageCache, "package-manager cache (" + c.dir + ")"}
 			}
 		}
 	}
@@ -93,112 +120,32 @@ func representable(p string) bool {
 
 // hasSegment reports whether rel has a path segment equal to seg.
 func hasSegment(rel, seg string) bool {
-	for _, s := range strings.Split(rel, "/") {
+	for {
+		s, rest, more := strings.Cut(rel, "/")
 		if s == seg {
 			return true
 		}
+		if !more {
+			return false
+		}
+		rel = rest
 	}
-	return false
 }
 
 // inDepDir reports whether rel lies inside an installed package: below a
 // node_modules, site-packages, vendor… directory, not the directory itself.
+// That takes at least two more segments after the directory's.
 func inDepDir(rel string) bool {
-	segs := strings.Split(rel, "/")
-	for i, s := range segs[:max(len(segs)-1, 0)] {
-		if depDirs[s] && i+2 < len(segs) {
+	for {
+		s, rest, more := strings.Cut(rel, "/")
+		if !more || strings.IndexByte(rest, '/') < 0 {
+			return false
+		}
+		if depDirs[s] {
 			return true
 		}
+		rel = rest
 	}
-	return false
-}
-
-// exclusionsUnder finds the smallest set of paths under root covering
-// exactly the files decide leaves out: a directory whose every file is left
-// out is one exclusion; a weakly excluded file stands only with its
-// directory. It returns the exclusions in path order.
-func (x *excluder) exclusionsUnder(root *node) []Exclusion {
-	var out []Exclusion
-	var visit func(n *node) (all bool, v verdict, files int, bytes int64, cats map[report.Category]int64)
-	// visit returns whether every file at or below n is left out, and the
-	// dominant verdict and totals when it is.
-	visit = func(n *node) (bool, verdict, int, int64, map[report.Category]int64) {
-		if !n.isDir() {
-			v := x.decide(root.path, n)
-			if v.s == keep {
-				return false, v, 0, 0, nil
-			}
-			return true, v, 1, n.file.Bytes, map[report.Category]int64{v.category: n.file.Bytes + 1}
-		}
-		type childRes struct {
-			n     *node
-			all   bool
-			v     verdict
-			files int
-			bytes int64
-		}
-		var kids []childRes
-		all, leaves := true, 0 // leaves: files below n that are left out
-		cats := map[report.Category]int64{}
-		reasons := map[report.Category]verdict{}
-		var files int
-		var bytes int64
-		for _, c := range n.sorted {
-			a, v, f, b, cs := visit(c)
-			kids = append(kids, childRes{c, a, v, f, b})
-			if !a {
-				all = false
-				continue
-			}
-			leaves += f
-			files += f
-			bytes += b
-			for k, w := range cs {
-				cats[k] += w
-				if _, ok := reasons[k]; !ok {
-					reasons[k] = v
-				}
-			}
-		}
-		if all && leaves == 0 {
-			return true, verdict{}, 0, 0, nil // empty directories never block
-		}
-		if all && n != root {
-			best := dominant(cats)
-			v := reasons[best]
-			v.s = strong
-			return true, v, files, bytes, cats
-		}
-		// Not wholly excluded: emit the children that are.
-		for _, k := range kids {
-			if !k.all || k.files == 0 {
-				continue
-			}
-			if !k.n.isDir() && k.v.s == weak {
-				continue
-			}
-			out = append(out, Exclusion{Path: k.n.path, Category: k.v.category, Reason: k.v.reason, Files: k.files, Bytes: k.bytes})
-		}
-		return false, verdict{}, 0, 0, nil
-	}
-	if root.isDir() {
-		visit(root)
-	}
-	sortExclusions(out)
-	return out
-}
-
-// dominant returns the category with the most weight (bytes+files), ties
-// broken by precedence order.
-func dominant(m map[report.Category]int64) report.Category {
-	var best report.Category
-	var bw int64 = -1
-	for _, c := range report.Categories() {
-		if w, ok := m[c]; ok && w > bw {
-			best, bw = c, w
-		}
-	}
-	return best
 }
 
 func sortExclusions(es []Exclusion) {

@@ -158,15 +158,8 @@ func quickWinRules(k qwContext) []qwRule {
 
 // quickWins finds, layer by layer, the waste each step left and the fix.
 func (p *planner) quickWins() []QuickWin {
-	byLayer := make([][]*report.File, len(p.r.Layers))
-	for i := range p.r.Files {
-		f := &p.r.Files[i]
-		if f.Layer < 0 || f.Layer >= len(byLayer) || f.Status == "marker" || f.Type == "dir" {
-			continue
-		}
-		byLayer[f.Layer] = append(byLayer[f.Layer], f)
-	}
-	claimed := map[*report.File]bool{}
+	byLayer := layerFiles(p.r)
+	claimed := make([]bool, len(p.r.Files)) // by index in p.r.Files
 	var out []QuickWin
 	out = append(out, p.rewriteWins(byLayer, claimed)...)
 	out = append(out, p.hiddenWins(byLayer, claimed)...)
@@ -177,45 +170,7 @@ func (p *planner) quickWins() []QuickWin {
 		pnp:       len(caches) > 0,
 	})
 	for li, files := range byLayer {
-		l := p.r.Layers[li]
-		pc := parseCreatedBy(l.CreatedBy)
-		cmd := pc.body
-		found := map[string]*QuickWin{}
-		dirs := map[string]map[string]int64{}
-		var order []string
-		for _, f := range files {
-			if claimed[f] || f.Status != "visible" {
-				continue
-			}
-			for _, r := range rules {
-				if !r.match(f) || r.when != nil && (pc.instr != "RUN" || !r.when.MatchString(cmd)) {
-					continue
-				}
-				claimed[f] = true
-				q := found[r.id]
-				if q == nil {
-					what, fix := r.advice(cmd)
-					rule := r.rule
-					if r.id == "rpm-cache" {
-						_, rule = rpmClean(cmd)
-					}
-					q = &QuickWin{ID: r.id, Rule: rule, Layer: li, CreatedBy: tidy(l.CreatedBy), Advice: what, Fix: fix}
-					found[r.id] = q
-					dirs[r.id] = map[string]int64{}
-					order = append(order, r.id)
-				}
-				q.Bytes += f.Bytes
-				q.Files++
-				dirs[r.id][topDir(f.Path)] += f.Bytes
-				break
-			}
-		}
-		for _, id := range order {
-			q := found[id]
-			q.Paths = topPaths(dirs[id], 3)
-			q.Advice = stepName(q.CreatedBy, li) + " left " + report.Bytes(q.Bytes) + " of " + q.Advice + ": " + q.Fix
-			out = append(out, *q)
-		}
+		out = append(out, p.layerWins(li, files, rules, claimed)...)
 	}
 	var kept []QuickWin
 	for _, q := range out {
@@ -235,129 +190,92 @@ func (p *planner) quickWins() []QuickWin {
 	return kept
 }
 
-// rewriteWins are metadata-only rewrites: files copied again by a later
-// step that only changed owner or mode.
-func (p *planner) rewriteWins(byLayer [][]*report.File, claimed map[*report.File]bool) []QuickWin {
-	type key struct{ upper, lower int }
-	agg := map[key]*QuickWin{}
-	var keys []key
-	rewritten := map[key]map[string]bool{}
-	for _, rw := range p.r.Rewrites {
-		if rw.Layer < 0 || rw.Layer >= len(p.r.Layers) || rw.Lower < 0 || rw.Lower >= len(p.r.Layers) {
+// layerWins applies the rules to the unclaimed visible files layer li
+// added (indices in p.r.Files), claiming the files a rule matches.
+func (p *planner) layerWins(li int, files []int, rules []qwRule, claimed []bool) []QuickWin {
+	l := p.r.Layers[li]
+	pc := parseCreatedBy(l.CreatedBy)
+	cmd := pc.body
+	// A rule whose step condition fails here matches no file of the layer.
+	var live []qwRule
+	for _, r := range rules {
+		if r.when == nil || pc.instr == "RUN" && r.when.MatchString(cmd) {
+			live = append(live, r)
+		}
+	}
+	if len(live) == 0 {
+		return nil
+	}
+	found := map[string]*QuickWin{}
+	dirs := map[string]map[string]int64{}
+	var order []string
+	for _, i := range files {
+		f := &p.r.Files[i]
+		if claimed[i] || f.Status != "visible" {
 			continue
 		}
-		k := key{rw.Layer, rw.Lower}
-		q := agg[k]
-		if q == nil {
-			lower := parseCreatedBy(p.r.Layers[rw.Lower].CreatedBy)
-			fix := "change owner and mode in the step that creates the files (the same RUN), not in a later one"
-			if lower.instr == "COPY" || lower.instr == "ADD" {
-				fix = "use `" + lower.instr + " --chown=… --chmod=…` in layer " + itoa(rw.Lower) + " instead of a separate chown/chmod step"
+		for _, r := range live {
+			if !r.match(f) {
+				continue
 			}
-			q = &QuickWin{ID: "metadata-rewrite", Layer: rw.Layer, CreatedBy: tidy(p.r.Layers[rw.Layer].CreatedBy), Fix: fix}
-			agg[k] = q
-			keys = append(keys, k)
-			rewritten[k] = map[string]bool{}
+			claimed[i] = true
+			q := found[r.id]
+			if q == nil {
+				what, fix := r.advice(cmd)
+				rule := r.rule
+				if r.id == "rpm-cache" {
+					_, rule = rpmClean(cmd)
+				}
+				q = &QuickWin{ID: r.id, Rule: rule, Layer: li, CreatedBy: tidy(l.CreatedBy), Advice: what, Fix: fix}
+				found[r.id] = q
+				dirs[r.id] = map[string]int64{}
+				order = append(order, r.id)
+			}
+			q.Bytes += f.Bytes
+			q.Files++
+			dirs[r.id][topDir(f.Path)] += f.Bytes
+			break
 		}
-		q.Bytes += rw.Bytes
-		q.Files++
-		rewritten[k][rw.Path] = true
 	}
-	var out []QuickWin
-	for _, k := range keys {
-		q := agg[k]
-		for _, f := range byLayer[k.lower] {
-			if rewritten[k][f.Path] {
-				claimed[f] = true
-			}
-		}
-		q.Advice = stepName(q.CreatedBy, k.upper) + " copied " + report.Bytes(q.Bytes) + " of files from layer " + itoa(k.lower) + " again only to change their owner or mode: " + q.Fix
+	out := make([]QuickWin, 0, len(order))
+	for _, id := range order {
+		q := found[id]
+		q.Paths = topPaths(dirs[id], 3)
+		q.Advice = stepName(q.CreatedBy, li) + " left " + report.Bytes(q.Bytes) + " of " + q.Advice + ": " + q.Fix
 		out = append(out, *q)
 	}
 	return out
 }
 
-// hiddenWins are bytes a step wrote that a later step deleted or replaced:
-// they stay in the image.
-func (p *planner) hiddenWins(byLayer [][]*report.File, claimed map[*report.File]bool) []QuickWin {
-	type hit struct {
-		layer int
-		kind  string
-	}
-	idx := map[string][]hit{}
-	for i := range p.r.Files {
-		f := &p.r.Files[i]
-		idx[f.Path] = append(idx[f.Path], hit{f.Layer, f.Type})
-	}
-	hider := func(f *report.File) (int, bool) {
-		best, deleted := -1, false
-		for q := f.Path; ; q = path.Dir(q) {
-			for _, h := range idx[q] {
-				if h.layer <= f.Layer || best >= 0 && h.layer >= best {
-					continue
-				}
-				if q == f.Path || h.kind == "whiteout" || h.kind == "opaque" {
-					best, deleted = h.layer, h.kind == "whiteout" || h.kind == "opaque"
-				}
-			}
-			if q == "/" || q == "." || q == "" {
-				break
-			}
-		}
-		return best, deleted
-	}
-	type key struct{ layer, by int }
-	agg := map[key]*QuickWin{}
-	dirs := map[key]map[string]int64{}
-	var keys []key
-	for li, files := range byLayer {
-		for _, f := range files {
-			if claimed[f] || (f.Status != "overwritten" && f.Status != "deleted") {
-				continue
-			}
-			by, deleted := hider(f)
-			k := key{li, by}
-			q := agg[k]
-			if q == nil {
-				how := "replaced"
-				if deleted {
-					how = "deleted"
-				}
-				id := "hidden"
-				if !deleted && isPackageDB(f.Path) {
-					id = "package-db-rewrite"
-				}
-				q = &QuickWin{ID: id, Layer: li, CreatedBy: tidy(p.r.Layers[li].CreatedBy), Advice: how}
-				agg[k] = q
-				dirs[k] = map[string]int64{}
-				keys = append(keys, k)
-			}
-			claimed[f] = true
-			q.Bytes += f.Bytes
-			q.Files++
-			dirs[k][topDir(f.Path)] += f.Bytes
+// layerFiles lists, per layer, the indices in r.Files of the entries the
+// quick wins weigh: neither directories nor markers.
+func layerFiles(r *report.Report) [][]int {
+	counts := make([]int, len(r.Layers))
+	for i := range r.Files {
+		if l, ok := weighed(&r.Files[i], len(counts)); ok {
+			counts[l]++
 		}
 	}
-	var out []QuickWin
-	for _, k := range keys {
-		q := agg[k]
-		q.Paths = topPaths(dirs[k], 3)
-		later := "a later layer"
-		if k.by >= 0 && k.by < len(p.r.Layers) {
-			later = stepName(tidy(p.r.Layers[k.by].CreatedBy), k.by)
-		}
-		switch {
-		case q.ID == "package-db-rewrite":
-			q.Fix = "every package-install step stores a new copy of the package database: install all packages in one RUN"
-		case q.Advice == "deleted":
-			q.Fix = "delete them in the same RUN that creates them (or never create them); files removed later stay in the image"
-		default:
-			q.Fix = "the older copies stay in the image: create the files once, in their final form, or change them in the step that creates them"
-		}
-		q.Advice = stepName(q.CreatedBy, k.layer) + " wrote " + report.Bytes(q.Bytes) + " that " + later + " " + q.Advice + ": " + q.Fix
-		out = append(out, *q)
+	byLayer := make([][]int, len(counts))
+	flat := make([]int, 0, len(r.Files))
+	for l, c := range counts {
+		byLayer[l] = flat[len(flat) : len(flat) : len(flat)+c]
+		flat = flat[:len(flat)+c]
 	}
-	return out
+	for i := range r.Files {
+		if l, ok := weighed(&r.Files[i], len(counts)); ok {
+			byLayer[l] = append(byLayer[l], i)
+		}
+	}
+	return byLayer
+}
+
+// weighed returns f's layer when the quick wins weigh f.
+func weighed(f *report.File, layers int) (int, bool) {
+	if f.Layer < 0 || f.Layer >= layers || f.Status == "marker" || f.Type == "dir" {
+		return 0, false
+	}
+	return f.Layer, true
 }
 
 // isPackageDB reports whether p belongs to an OS package database.
@@ -385,11 +303,24 @@ func stepName(tidied string, layer int) string {
 
 // topDir groups a path by its first four components.
 func topDir(p string) string {
-	parts := strings.Split(strings.TrimPrefix(path.Dir(p), "/"), "/")
-	if len(parts) > 4 {
-		parts = parts[:4]
+	d := path.Dir(p)
+	if !strings.HasPrefix(d, "/") {
+		parts := strings.Split(d, "/")
+		if len(parts) > 4 {
+			parts = parts[:4]
+		}
+		return "/" + strings.Join(parts, "/")
 	}
-	return "/" + strings.Join(parts, "/")
+	// d is clean: its first four components end before its fifth slash.
+	slashes := 0
+	for i := 0; i < len(d); i++ {
+		if d[i] == '/' {
+			if slashes++; slashes == 5 {
+				return d[:i]
+			}
+		}
+	}
+	return d
 }
 
 // topPaths returns the n keys with the most bytes.

@@ -48,7 +48,7 @@ func isSystemDir(p string) bool {
 // app, grouped into the highest directories that hold nothing else.
 func (s *selector) outsideRoots(appDir string) []root {
 	type tally struct{ ok, total int }
-	counts := map[*node]tally{}
+	counts := make([]tally, len(s.v.nodes)) // by node id
 	wanted := func(n *node) bool {
 		return !n.isDir() && n.file.Category == report.App && (appDir == "" || !under(n.path, appDir))
 	}
@@ -66,7 +66,7 @@ func (s *selector) outsideRoots(appDir string) []root {
 			t.ok += ct.ok
 			t.total += ct.total
 		}
-		counts[n] = t
+		counts[n.id] = t
 		return t
 	}
 	count(s.v.root)
@@ -81,7 +81,7 @@ func (s *selector) outsideRoots(appDir string) []root {
 		}
 		top := n
 		for p := n.parent; p != nil && !isSystemDir(p.path); p = p.parent {
-			if t := counts[p]; t.ok != t.total {
+			if t := counts[p.id]; t.ok != t.total {
 				break
 			}
 			top = p

@@ -2,7 +2,7 @@ package recommend
 
 import (
 	"path"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/slimcheck/slimcheck/report"
@@ -10,70 +10,47 @@ import (
 
 // node is one path of the final filesystem.
 type node struct {
-	path     string
-	file     *report.File // the visible entry; nil for a directory implied by its children
-	parent   *node
-	children map[string]*node
-	sorted   []*node // children in name order, filled by finish
+	path   string
+	file   *report.File // the visible entry; nil for a directory implied by its children
+	parent *node
+	sorted []*node // children in path (so name) order
+	id     int     // index in fsView.nodes, for per-node tables
+	// index has the children by path while newView adds them out of order.
+	index map[string]*node
 }
 
 func (n *node) isDir() bool { return n.file == nil || n.file.Type == "dir" }
 
+// childAt returns n's child at path p (p's directory is n.path), nil when
+// there is none.
+func (n *node) childAt(p string) *node {
+	if i, ok := slices.BinarySearchFunc(n.sorted, p, nodeAt); ok {
+		return n.sorted[i]
+	}
+	return nil
+}
+
+// childNamed returns n's child called name (one path element), nil when
+// there is none.
+func (n *node) childNamed(name string) *node {
+	skip := len(n.path) + 1 // a child's name follows its parent's path and a slash
+	if n.path == "/" {
+		skip = 1
+	}
+	i, ok := slices.BinarySearchFunc(n.sorted, name, func(c *node, name string) int {
+		return strings.Compare(c.path[skip:], name)
+	})
+	if ok {
+		return n.sorted[i]
+	}
+	return nil
+}
+
 // fsView is the final filesystem of the analyzed image, built from the
-// visible entries of report.Files.
+// visible entries of report.Files by newView.
 type fsView struct {
-	root   *node
-	byPath map[string]*node
-}
-
-// newView indexes the visible entries of files.
-func newView(files []report.File) *fsView {
-	v := &fsView{root: &node{path: "/", children: map[string]*node{}}, byPath: map[string]*node{}}
-	v.byPath["/"] = v.root
-	for i := range files {
-		f := &files[i]
-		if f.Status != "visible" || f.Type == "whiteout" || f.Type == "opaque" {
-			continue
-		}
-		p := cleanAbs(f.Path)
-		if p == "" {
-			continue
-		}
-		n := v.ensure(p)
-		n.file = f
-	}
-	v.finish(v.root)
-	return v
-}
-
-// cleanAbs cleans p as an absolute path; "" for paths that are unusable.
-func cleanAbs(p string) string {
-	if p == "" || strings.ContainsRune(p, 0) {
-		return ""
-	}
-	return path.Clean("/" + p)
-}
-
-func (v *fsView) ensure(p string) *node {
-	if n, ok := v.byPath[p]; ok {
-		return n
-	}
-	parent := v.ensure(path.Dir(p))
-	n := &node{path: p, parent: parent, children: map[string]*node{}}
-	parent.children[path.Base(p)] = n
-	v.byPath[p] = n
-	return n
-}
-
-func (v *fsView) finish(n *node) {
-	n.sorted = make([]*node, 0, len(n.children))
-	for _, c := range n.children {
-		n.sorted = append(n.sorted, c)
-	}
-	sort.Slice(n.sorted, func(i, j int) bool { return n.sorted[i].path < n.sorted[j].path })
-	for _, c := range n.sorted {
-		v.finish(c)
-	}
+	root  *node
+	nodes []*node // every node, root first, in creation order
 }
 
 // get returns the node at p exactly (no symlink resolution).
@@ -81,7 +58,16 @@ func (v *fsView) get(p string) *node {
 	if p = cleanAbs(p); p == "" {
 		return nil
 	}
-	return v.byPath[p]
+	n := v.root
+	for i := 1; i < len(p) && n != nil; i++ {
+		if p[i] == '/' {
+			n = n.childAt(p[:i]) // each ancestor of p below the root
+		}
+	}
+	if n == nil || p == "/" {
+		return n
+	}
+	return n.childAt(p)
 }
 
 // resolve follows symlinks in every component of p, as the kernel would, and
@@ -105,7 +91,7 @@ func (v *fsView) resolvePath(p string, hops int) (*node, int) {
 		if name == "" {
 			continue
 		}
-		next := cur.children[name]
+		next := cur.childNamed(name)
 		if next == nil {
 			return nil, hops
 		}
