@@ -1,7 +1,9 @@
 package recommend
 
 import (
+	"maps"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -127,7 +129,11 @@ func capRoots(roots []root, max int) []root {
 			}
 			byParent[r.n.parent] = append(byParent[r.n.parent], i)
 		}
-		for p, idx := range byParent {
+		// In path order: which parent is collapsed first can change the
+		// result, and map order would make it differ from run to run.
+		parents := slices.SortedFunc(maps.Keys(byParent), func(a, b *node) int { return strings.Compare(a.path, b.path) })
+		for _, p := range parents {
+			idx := byParent[p]
 			if len(idx) <= max || isSystemDir(p.path) {
 				continue
 			}
