@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"time"
@@ -75,20 +74,16 @@ func analyzeWithProgress(ctx context.Context, e *env, ref string, opts pipeline.
 // writeReport renders r in the chosen format to stdout or, atomically, to
 // the --output file.
 func writeReport(e *env, o *outputOptions, r *report.Report) error {
-	var w io.Writer = e.stdout
-	var buf bytes.Buffer
-	if o.output != "" {
-		w = &buf
+	render := func(w io.Writer) error {
+		if o.format == "json" {
+			return report.WriteJSON(w, r)
+		}
+		return report.WriteText(w, r, report.TextOptions{Color: o.output == "" && e.color(e.stdout, o.noColor), Width: width(e.stdout), Top: o.top})
 	}
-	var err error
-	switch o.format {
-	case "json":
-		err = report.WriteJSON(w, r)
-	default:
-		err = report.WriteText(w, r, report.TextOptions{Color: o.output == "" && e.color(e.stdout, o.noColor), Width: width(e.stdout), Top: o.top})
+	if o.output == "" {
+		return render(e.stdout)
 	}
-	if err != nil || o.output == "" {
-		return err
-	}
-	return atomicfile.Write(o.output, buf.Bytes(), 0o644, o.force)
+	// Streamed into a temporary file renamed into place: a report with
+	// every file in it is tens of megabytes, never all in memory.
+	return atomicfile.WriteFunc(o.output, 0o644, o.force, render)
 }

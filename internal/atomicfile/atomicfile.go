@@ -3,7 +3,9 @@
 package atomicfile
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -12,6 +14,16 @@ import (
 // directory is written, synced and renamed over path. With overwrite false
 // an existing path is an error. Symlinks at path are never followed.
 func Write(path string, data []byte, perm os.FileMode, overwrite bool) error {
+	return WriteFunc(path, perm, overwrite, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteFunc is Write with the contents streamed by write into the
+// temporary file, so they are never all in memory. When write fails,
+// nothing is left at path or beside it.
+func WriteFunc(path string, perm os.FileMode, overwrite bool, write func(io.Writer) error) error {
 	if fi, err := os.Lstat(path); err == nil {
 		if !overwrite {
 			return fmt.Errorf("writing %s: %w", path, os.ErrExist)
@@ -30,7 +42,12 @@ func Write(path string, data []byte, perm os.FileMode, overwrite bool) error {
 	}
 	tmp := f.Name()
 	defer os.Remove(tmp) // no-op once renamed
-	if _, err := f.Write(data); err != nil {
+	bw := bufio.NewWriterSize(f, 64<<10)
+	if err := write(bw); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
 		f.Close()
 		return fmt.Errorf("writing %s: %w", path, err)
 	}

@@ -1,9 +1,12 @@
 package atomicfile
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -58,5 +61,40 @@ func TestWrite(t *testing.T) {
 		if e.Name() != "report.json" && e.Name() != "elsewhere" && e.Name() != "link.json" {
 			t.Errorf("unexpected file left behind: %s", e.Name())
 		}
+	}
+}
+
+// TestWriteFuncFailureLeavesNothing checks that contents streamed by a
+// writer that fails part way leave neither the file nor a temporary one,
+// and that an old file stays as it was.
+func TestWriteFuncFailureLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	fail := func(w io.Writer) error {
+		if _, err := w.Write(bytes.Repeat([]byte("x"), 200<<10)); err != nil {
+			return err
+		}
+		return errors.New("renderer broke")
+	}
+	path := filepath.Join(dir, "report.json")
+	if err := WriteFunc(path, 0o644, false, fail); err == nil || !strings.Contains(err.Error(), "renderer broke") {
+		t.Fatalf("WriteFunc = %v, want the writer's error", err)
+	}
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFunc(path, 0o644, true, fail); err == nil {
+		t.Fatal("WriteFunc over an old file succeeded with a failing writer")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("old file now holds %d bytes", len(b))
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("directory holds %d entries, want the old file alone", len(ents))
+	}
+	if err := WriteFunc(path, 0o600, true, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "new" {
+		t.Errorf("file holds %q, want new", b)
 	}
 }
