@@ -181,14 +181,7 @@ func FuzzMerge(f *testing.F) {
 	f.Add([]byte{6, 6, 0, 1, 7, 1, 0, 0, 0, 1, 6, 2, 2, 6, 0})   // symlink, implied parents
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		layers := layersFromOps(ops)
-		ix := &Index{}
-		for _, es := range layers {
-			l := Layer{Entries: slices.Clone(es)}
-			for _, e := range es {
-				l.Size += e.Size
-			}
-			ix.Layers = append(ix.Layers, l)
-		}
+		ix := indexOf(layers)
 		merge(ix)
 		checkInvariants(t, ix)
 		if got, want := finalPaths(ix), modelFinal(layers); !slices.Equal(got, want) {

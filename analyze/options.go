@@ -41,9 +41,9 @@ type Options struct {
 	// freed rather than the heap growing by all of it. The pages stay with
 	// the process, where reusing them costs nothing; handing them to the
 	// operating system (debug.FreeOSMemory) meant faulting them in again at
-	// once, which cost more than the memory saved. It takes a few milliseconds and waits for a
-	// full collection: for commands, not for servers walking images side by
-	// side.
+	// once, which cost more than the memory saved. It takes a few
+	// milliseconds and waits for a full collection: for commands, not for
+	// servers walking images side by side.
 	ReleaseMemory bool
 	// Progress, when set, is called as layers are read. It is called from the
 	// walking goroutines and must be safe for concurrent use.

@@ -15,7 +15,9 @@ import (
 // ~0.3 GB for the 70 MB of a 235k-entry table.
 func WriteJSON(w io.Writer, v any) error {
 	if r, ok := v.(*Report); ok && len(r.Files) >= streamFilesFrom {
-		return writeReportJSON(w, r)
+		if done, err := writeReportJSON(w, r); done {
+			return err
+		}
 	}
 	if err := newEncoder(w, "").Encode(v); err != nil {
 		return fmt.Errorf("encoding JSON: %w", err)
@@ -41,47 +43,53 @@ const fileIndent = "    "
 // writeReportJSON writes r as WriteJSON's encoder would, its files one at a
 // time: the report is encoded with a single marker file in their place,
 // and the marker's bytes are replaced by the files' as they are written.
-func writeReportJSON(w io.Writer, r *Report) error {
+// It reports false, having written nothing, when the marker is not found
+// once in the encoded report.
+func writeReportJSON(w io.Writer, r *Report) (bool, error) {
 	marker := File{Path: "\x00slimcheck: the file table goes here\x00"}
 	head := *r
 	head.Files = []File{marker}
 	var doc, elem bytes.Buffer
 	if err := newEncoder(&doc, "").Encode(&head); err != nil {
-		return fmt.Errorf("encoding JSON: %w", err)
+		return true, fmt.Errorf("encoding JSON: %w", err)
 	}
 	enc := newEncoder(&elem, fileIndent)
-	if err := enc.Encode(&marker); err != nil {
-		return fmt.Errorf("encoding JSON: %w", err)
-	}
-	at := bytes.Index(doc.Bytes(), bytes.TrimSuffix(elem.Bytes(), []byte("\n")))
-	if at < 0 || bytes.Count(doc.Bytes(), bytes.TrimSuffix(elem.Bytes(), []byte("\n"))) != 1 {
-		// Not where it is expected: let encoding/json write it whole.
-		if err := newEncoder(w, "").Encode(r); err != nil {
-			return fmt.Errorf("encoding JSON: %w", err)
+	encodeFile := func(f *File) ([]byte, error) {
+		elem.Reset()
+		if err := enc.Encode(f); err != nil {
+			return nil, err
 		}
-		return nil
+		return bytes.TrimSuffix(elem.Bytes(), []byte("\n")), nil
 	}
-	rest := doc.Bytes()[at+elem.Len()-1:]
+	m, err := encodeFile(&marker)
+	if err != nil {
+		return true, fmt.Errorf("encoding JSON: %w", err)
+	}
+	if bytes.Count(doc.Bytes(), m) != 1 {
+		return false, nil
+	}
+	at := bytes.Index(doc.Bytes(), m)
+	before, after := doc.Bytes()[:at], doc.Bytes()[at+len(m):]
 	bw := bufio.NewWriterSize(w, 64<<10)
-	if _, err := bw.Write(doc.Bytes()[:at]); err != nil {
-		return err
+	if _, err := bw.Write(before); err != nil {
+		return true, err
 	}
 	for i := range r.Files {
 		if i > 0 {
 			if _, err := bw.WriteString(",\n" + fileIndent); err != nil {
-				return err
+				return true, err
 			}
 		}
-		elem.Reset()
-		if err := enc.Encode(&r.Files[i]); err != nil {
-			return fmt.Errorf("encoding JSON: file %d: %w", i, err)
+		b, err := encodeFile(&r.Files[i])
+		if err != nil {
+			return true, fmt.Errorf("encoding JSON: file %d: %w", i, err)
 		}
-		if _, err := bw.Write(bytes.TrimSuffix(elem.Bytes(), []byte("\n"))); err != nil {
-			return err
+		if _, err := bw.Write(b); err != nil {
+			return true, err
 		}
 	}
-	if _, err := bw.Write(rest); err != nil {
-		return err
+	if _, err := bw.Write(after); err != nil {
+		return true, err
 	}
-	return bw.Flush()
+	return true, bw.Flush()
 }

@@ -54,39 +54,36 @@ func BenchmarkNext(b *testing.B) {
 		nanos bool
 	}{{"ustar", tar.FormatUnknown, false}, {"pax-every-entry", tar.FormatPAX, true}} {
 		data := benchArchive(b, 20000, c.f, c.nanos)
-		b.Run(c.name+"/tarstream", func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				r := NewReader(bytes.NewReader(data))
-				for {
-					if _, err := r.Next(); err == io.EOF {
-						break
-					} else if err != nil {
-						b.Fatal(err)
-					}
-					if _, err := io.CopyBuffer(io.Discard, r, buf); err != nil {
-						b.Fatal(err)
-					}
-				}
-			}
-		})
-		b.Run(c.name+"/archive-tar", func(b *testing.B) {
-			b.SetBytes(int64(len(data)))
-			b.ReportAllocs()
-			for b.Loop() {
-				r := tar.NewReader(bytes.NewReader(data))
-				for {
-					if _, err := r.Next(); err == io.EOF {
-						break
-					} else if err != nil {
-						b.Fatal(err)
-					}
-					if _, err := io.CopyBuffer(io.Discard, r, buf); err != nil {
-						b.Fatal(err)
+		for _, rd := range []struct {
+			name string
+			open func(io.Reader) (next func() error, data io.Reader)
+		}{
+			{"tarstream", func(src io.Reader) (func() error, io.Reader) {
+				r := NewReader(src)
+				return func() error { _, err := r.Next(); return err }, r
+			}},
+			{"archive-tar", func(src io.Reader) (func() error, io.Reader) {
+				r := tar.NewReader(src)
+				return func() error { _, err := r.Next(); return err }, r
+			}},
+		} {
+			b.Run(c.name+"/"+rd.name, func(b *testing.B) {
+				b.SetBytes(int64(len(data)))
+				b.ReportAllocs()
+				for b.Loop() {
+					next, r := rd.open(bytes.NewReader(data))
+					for {
+						if err := next(); err == io.EOF {
+							break
+						} else if err != nil {
+							b.Fatal(err)
+						}
+						if _, err := io.CopyBuffer(io.Discard, r, buf); err != nil {
+							b.Fatal(err)
+						}
 					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
